@@ -1,0 +1,82 @@
+"""Open a Butler repository read-only and turn the Butler's exceptions into one-line spectui errors."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import BadQuery, RepoNotFound, SpectuiError, UnknownCollection, UnknownDatasetType
+
+INSTRUMENT = "LATISS"
+
+
+def quiet_butler_logs() -> None:
+    """Silence the Butler's warnings that mean nothing to a spectui user (e.g. pandas storage-class notes)."""
+    logging.getLogger("lsst").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=FutureWarning, module="lsst.*")
+
+
+def open_repo(repo: str | os.PathLike):
+    """A read-only Butler on a repository path, URI or alias, with instrument LATISS as its default data ID."""
+    quiet_butler_logs()
+    from lsst.daf.butler import Butler
+
+    name = str(repo)
+    if not name:
+        raise RepoNotFound("no repository given: pass --repo PATH or an alias.")
+    try:
+        return Butler.from_config(name, writeable=False, instrument=INSTRUMENT)
+    except FileNotFoundError as exc:
+        raise RepoNotFound(_not_found_message(name)) from exc
+    except Exception as exc:
+        raise RepoNotFound(f"cannot open repository {name!r}: {_first_line(exc)}") from exc
+
+
+def _not_found_message(name: str) -> str:
+    if os.sep in name or Path(name).exists():
+        return f"no Butler repository at {name} (no butler.yaml there); check the path."
+    known = _known_aliases()
+    hint = f" Known aliases: {', '.join(known)}." if known else (
+        " Set DAF_BUTLER_REPOSITORY_INDEX to use aliases such as 'main'.")
+    return f"unknown repository {name!r}: not a path nor a known alias.{hint}"
+
+
+def _known_aliases() -> list[str]:
+    from lsst.daf.butler import Butler
+
+    try:
+        return sorted(Butler.get_known_repos())
+    except Exception:
+        return []
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+@contextlib.contextmanager
+def butler_errors(what: str = "query") -> Iterator[None]:
+    """Map the Butler exceptions a user can cause to spectui errors, naming where a where-clause failed."""
+    from lsst.daf.butler import InvalidQueryError, MissingCollectionError, MissingDatasetTypeError
+    from lsst.daf.butler.registry import NoDefaultCollectionError
+
+    try:
+        yield
+    except SpectuiError:
+        raise
+    except MissingCollectionError as exc:
+        raise UnknownCollection(f"{_first_line(exc)} List collections with `spectui collections`.") from exc
+    except MissingDatasetTypeError as exc:
+        raise UnknownDatasetType(_first_line(exc).strip("\"'")) from exc
+    except NoDefaultCollectionError as exc:
+        raise BadQuery("no collection given: pass --collection NAME.") from exc
+    except InvalidQueryError as exc:
+        cause = f": {exc.__cause__}" if exc.__cause__ else ""
+        raise BadQuery(f"bad {what}: {_first_line(exc)}{cause}") from exc
+    except LookupError as exc:
+        raise BadQuery(f"{what} failed: {_first_line(exc)}") from exc

@@ -1,0 +1,33 @@
+"""The `spectui` command: the TUI when called alone, headless subcommands for batch work."""
+
+from __future__ import annotations
+
+import click
+
+from .cli_options import SpectuiGroup, repo_option
+from .commands_repo import collections, demo, exposures
+
+
+@click.group(cls=SpectuiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@repo_option
+@click.option("--collection", "-c", metavar="NAME", help="Collection to open.")
+@click.option("--run", "run_name", metavar="NAME", help="A run from the run registry (repo + collection).")
+@click.option("--theme", metavar="NAME", help="Colour theme.")
+@click.option("--no-mouse", is_flag=True, help="Leave the mouse to the terminal (text selection over SSH).")
+@click.version_option(package_name="spectui")
+@click.pass_context
+def main(ctx: click.Context, repo: str | None, collection: str | None, run_name: str | None, theme: str | None,
+         no_mouse: bool) -> None:
+    """spectui: AuxTel spectroscopy results from a Butler repository, in the terminal.
+
+    Run alone to open the app (on the demo repository when no repository is configured).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .launch import launch_app
+
+    launch_app(repo=repo, collection=collection, run_name=run_name, theme=theme, mouse=not no_mouse)
+
+
+for command in (demo, collections, exposures):
+    main.add_command(command)

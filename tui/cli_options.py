@@ -1,0 +1,94 @@
+"""Options shared by the command line's subcommands, and the error handling every command goes through."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+import click
+
+from spectui.core.errors import BadInput, SpectuiError
+
+
+class SpectuiGroup(click.Group):
+    """A click group that prints spectui errors as one line on stderr and exits 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SpectuiError as exc:
+            click.echo(f"spectui: error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("spectui: interrupted.", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(0)
+
+
+def resolve_repo(repo: str | None) -> str:
+    """The repository to use: --repo, then SPECTUI_REPO, then the configured one, then the built demo."""
+    from spectui.core.config import load_config
+    from spectui.core.demo.build import default_demo_path, is_demo_repo
+
+    if repo:
+        return repo
+    configured = os.environ.get("SPECTUI_REPO") or load_config().get("repo")
+    if configured:
+        return str(configured)
+    demo = default_demo_path()
+    if is_demo_repo(demo):
+        return str(demo)
+    raise BadInput("no repository: pass --repo PATH (or run `spectui demo` to build the demo repository).")
+
+
+def repo_option(func: Callable) -> Callable:
+    """--repo: a repository path or alias."""
+    return click.option("--repo", "-r", metavar="REPO",
+                        help="Butler repository path or alias (default: SPECTUI_REPO, the config, the demo).")(func)
+
+
+def day_obs_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """Turn a YYYYMMDD option into an int, or a one-line error."""
+    if value is None:
+        return None
+    from spectui.core.exposures import parse_day_obs
+
+    return parse_day_obs(value, f"--{param.name}")
+
+
+def selection_options(func: Callable) -> Callable:
+    """The exposure selection options of `spectui exposures`, shared with every command that selects exposures."""
+    options = [
+        click.option("--since", callback=day_obs_callback, metavar="YYYYMMDD", help="First day_obs included."),
+        click.option("--until", callback=day_obs_callback, metavar="YYYYMMDD", help="Last day_obs included."),
+        click.option("--disperser", "dispersers", multiple=True, metavar="D",
+                     help="Disperser (glob; repeatable). Default: every holo4 disperser."),
+        click.option("--filter", "filters", multiple=True, metavar="F",
+                     help="Filter, e.g. OG550_65mm_1 or a full physical filter (glob; repeatable)."),
+        click.option("--target", "targets", multiple=True, metavar="T", help="Target name (repeatable)."),
+        click.option("--where", default="", metavar="EXPR", help="Extra Butler where expression, ANDed."),
+        click.option("--all-types", is_flag=True, help="Every observation type, not only science."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def selection_from(kwargs: dict):
+    """An ExposureSelection from the parsed selection options (removed from kwargs)."""
+    from spectui.core.exposures import ExposureSelection, check_selection
+
+    selection = ExposureSelection(
+        since=kwargs.pop("since"), until=kwargs.pop("until"), dispersers=tuple(kwargs.pop("dispersers")),
+        filters=tuple(kwargs.pop("filters")), targets=tuple(kwargs.pop("targets")), where=kwargs.pop("where"),
+        all_types=kwargs.pop("all_types"))
+    check_selection(selection)
+    return selection
+
+
+def say(message: str) -> None:
+    """A message for the user: always on stderr, so stdout stays data."""
+    click.echo(message, err=True)
