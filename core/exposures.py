@@ -104,7 +104,7 @@ def user_where_message(message: str, user_where: str, full_where: str) -> str:
     near = re.search(r"at or near '([^']*)'", message)
     if position:
         pos = int(position.group(1)) - offset
-        where = "at the end" if pos >= len(user_where) else f"at position {pos + 1} (near {near.group(1)!r})"
+        where = "at the end" if pos > len(user_where) else f"at position {pos} (near {near.group(1)!r})"
         return f"bad --where expression {user_where!r}: syntax error {where}."
     detail = message.split(": ", 1)[1] if ": " in message else message
     detail = detail.replace(full_where, user_where)
@@ -144,8 +144,8 @@ def records_to_frame(records):
         "sky_angle": pd.array(field("sky_angle"), dtype="Float64"),
         "azimuth": pd.array(field("azimuth"), dtype="Float64"),
     })
-    frame["time_start"] = tai_ns_to_utc(begin).to_numpy()
-    frame["time_end"] = tai_ns_to_utc(end).to_numpy()
+    frame["time_start"] = tai_ns_to_utc(begin).array
+    frame["time_end"] = tai_ns_to_utc(end).array
     frame["mjd"] = utc_mjd(frame["time_start"])
     return frame.sort_values("id", ignore_index=True)
 

@@ -1,0 +1,79 @@
+"""The command line over a repository: demo, collections, exposures, and one clear line for every mistake."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from spectui.tui.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def assert_one_line_error(result, pattern: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith("spectui: error: ")
+    assert pattern in lines[0], lines[0]
+
+
+def test_help_imports_no_heavy_module():
+    code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli import main; "
+            "CliRunner().invoke(main, ['--help']); CliRunner().invoke(main, ['exposures', '--help']); "
+            "print(','.join(m for m in ('pandas', 'lsst.daf.butler', 'textual', 'numpy', 'astropy') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_exposures_to_stdout_and_files(demo_repo, tmp_path):
+    result = run("exposures", "--repo", str(demo_repo), "--filter", "OG550_65mm_1", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    frame = pd.read_csv(StringIO(result.stdout))
+    assert len(frame) > 50 and set(frame["filter"]) == {"OG550_65mm_1"}
+    for suffix in ("csv", "parquet", "json"):
+        out = tmp_path / f"exp.{suffix}"
+        result = run("exposures", "--repo", str(demo_repo), "--since", "20250108", "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        assert f"to {out}" in result.stderr
+        read = {"csv": pd.read_csv, "parquet": pd.read_parquet, "json": pd.read_json}[suffix](out)
+        assert len(read) > 50 and read["day_obs"].min() >= 20250108
+
+
+def test_collections_formats(demo_repo):
+    table = run("collections", "u/dagoret/*", "--repo", str(demo_repo))
+    assert table.exit_code == 0 and "auxtel_latest" in table.stdout and "CHAINED" in table.stdout
+    data = json.loads(run("collections", "*", "--repo", str(demo_repo), "--format", "json").stdout)
+    assert any(c["spectractor"] for c in data) and any(c["type"] == "CHAINED" for c in data)
+    csv_out = run("collections", "LATISS/*", "--repo", str(demo_repo), "--format", "csv").stdout
+    assert csv_out.splitlines()[0] == "name,type,children,dataset_types,spectractor"
+
+
+def test_demo_command_prints_the_path(tmp_path):
+    result = run("demo", "--path", str(tmp_path / "d"), "--nights", "1", "--seed", "3")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "d")
+    assert_one_line_error(run("demo", "--path", str(tmp_path / "d"), "--nights", "1"), "--force")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["exposures", "--repo", "/no/such/repo", "-o", "-"], "no Butler repository at /no/such/repo"),
+    (["exposures", "--repo", "nosuchalias", "-o", "-"], "unknown repository 'nosuchalias'"),
+    (["collections", "u/nobody/none", "--repo", "{repo}"], "No collection with name 'u/nobody/none'"),
+    (["exposures", "--repo", "{repo}", "--where", "exposure.seq_num >", "-o", "-"], "syntax error at the end"),
+    (["exposures", "--repo", "{repo}", "--since", "2025-01-01", "-o", "-"], "--since must be a date as YYYYMMDD"),
+    (["exposures", "--repo", "{repo}", "-o", "/no/such/dir/x.csv"], "directory /no/such/dir does not exist"),
+    (["exposures", "--repo", "{repo}", "-o", "x.xlsx"], "cannot tell the format of x.xlsx"),
+    (["exposures", "--repo", "{repo}", "--disperser", "ronchi*", "-o", "-"], "no exposure uses disperser"),
+])
+def test_bad_input_is_one_line_and_exit_2(demo_repo, args, message):
+    assert_one_line_error(run(*[a.replace("{repo}", str(demo_repo)) for a in args]), message)

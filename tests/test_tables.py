@@ -1,0 +1,73 @@
+"""Table files: atomic writes, typed round trips, and pickled .npy refused unless trusted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from spectui.core.errors import BadInput, OutputError
+from spectui.core.tables import read_table, write_table
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({
+        "id": np.array([2025010700001, 2025010700002], dtype="int64"),
+        "TARGET": pd.array(["HD185975", None], dtype="string"),
+        "PWV [mm]_spectrum": [3.5, np.nan],
+        "DATE-OBS": pd.to_datetime(["2025-01-07T23:00:01.5Z", "2025-01-07T23:01:00.0Z"], utc=True),
+    })
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv", "json", "npy"])
+def test_round_trip(frame, tmp_path, suffix):
+    path = tmp_path / f"t.{suffix}"
+    write_table(frame, path)
+    back = read_table(path)
+    assert list(back["id"]) == list(frame["id"])
+    assert back["PWV [mm]_spectrum"].iloc[0] == 3.5 and pd.isna(back["PWV [mm]_spectrum"].iloc[1])
+    assert not list(tmp_path.glob(".*part"))
+
+
+def test_npy_has_no_object_fields_and_loads_without_pickle(frame, tmp_path):
+    path = tmp_path / "t.npy"
+    write_table(frame, path)
+    array = np.load(path, allow_pickle=False)
+    assert all(array.dtype[name].kind != "O" for name in array.dtype.names)
+    assert array["DATE-OBS"].dtype == np.dtype("datetime64[ns]")
+
+
+def test_pickled_npy_is_refused_unless_trusted(tmp_path):
+    path = tmp_path / "old.npy"
+    records = np.array([(1, "HD185975")], dtype=[("id", "i8"), ("TARGET", "O")])
+    np.save(path, records, allow_pickle=True)
+    with pytest.raises(BadInput, match="--trust-pickle"):
+        read_table(path)
+    assert read_table(path, trust_pickle=True)["TARGET"].iloc[0] == "HD185975"
+
+
+def test_failed_write_keeps_the_previous_file(frame, tmp_path, monkeypatch):
+    path = tmp_path / "t.parquet"
+    write_table(frame, path)
+    before = path.read_bytes()
+
+    def explode(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", explode)
+    with pytest.raises(OutputError, match="No space left"):
+        write_table(frame, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
+
+
+def test_unreadable_and_unknown_files(tmp_path):
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"not parquet at all")
+    with pytest.raises(BadInput, match="cannot read .*bad.parquet as parquet"):
+        read_table(bad)
+    with pytest.raises(BadInput, match="no such file"):
+        read_table(tmp_path / "none.csv")
+    with pytest.raises(BadInput, match="cannot tell the format"):
+        read_table(bad.rename(tmp_path / "bad.xlsx"))
