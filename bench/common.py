@@ -38,7 +38,7 @@ def timed(func: Callable[[], object]) -> tuple[float, object]:
 def run_seconds(cmd: list[str], **kwargs) -> float:
     """Wall time of a command run to completion (it must succeed)."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
     return time.perf_counter() - start
 
 
