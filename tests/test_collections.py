@@ -44,3 +44,29 @@ def test_no_match_is_empty_and_exact_unknown_name_is_an_error(butler):
 def test_regex_is_refused_with_a_clear_message(butler):
     with pytest.raises(BadQuery, match="only the globs"):
         search_collections(butler, "u/dagoret/[ab]")
+
+
+def test_bookkeeping_types_hidden_unless_asked(tmp_path):
+    from lsst.daf.butler import Butler, DatasetType
+
+    from spectui.core.demo.build import build_demo
+    from spectui.core.repo import open_repo
+
+    repo = build_demo(tmp_path / "repo", nights=1, seed=5)
+    writer = Butler.from_config(str(repo), writeable=True)
+    writer.registry.registerDatasetType(DatasetType("processStar_config", [], "Config",
+                                                    universe=writer.dimensions))
+    writer.registry.insertDatasets("processStar_config", [{}], "u/other/unrelated_run")
+    writer.close()
+    reader = open_repo(repo)
+    shown = search_collections(reader, "u/other/*")[0]
+    assert "processStar_config" not in shown.dataset_types
+    everything = search_collections(reader, "u/other/*", show_hidden=True)[0]
+    assert everything.dataset_types == {"processStar_config": 1}
+
+
+def test_repository_alias(demo_repo, monkeypatch):
+    from spectui.core.repo import open_repo
+
+    monkeypatch.setenv("DAF_BUTLER_REPOSITORIES", f'{{"demo": "{demo_repo}"}}')
+    assert search_collections(open_repo("demo"), "LATISS/raw/all")[0].type == "RUN"
