@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .cli_options import SpectuiGroup, repo_option
+from .commands_analysis import compare, cuts, merge, missing, runs, stats
 from .commands_repo import collections, demo, exposures
 
 
@@ -29,5 +30,5 @@ def main(ctx: click.Context, repo: str | None, collection: str | None, run_name:
     launch_app(repo=repo, collection=collection, run_name=run_name, theme=theme, mouse=not no_mouse)
 
 
-for command in (demo, collections, exposures):
+for command in (demo, collections, exposures, merge, missing, stats, cuts, runs, compare):
     main.add_command(command)

@@ -1,0 +1,65 @@
+"""Merge extraction results with the exposure list on the exposure (visit) id, as the notebooks did, correctly.
+
+Exposure columns get the notebooks' `ex_` prefix; the spectrum's own `DATE-OBS` (UTC midpoint) and the
+exposure's `ex_time_start` (UTC start) stay separate columns.
+"""
+
+from __future__ import annotations
+
+from .errors import BadInput
+
+PREFIX = "ex_"
+HOWS = ("inner", "left", "right", "outer")
+TIME_COLUMNS = ("DATE-OBS", "time_start", "time_end")
+
+
+def merge_results(results, exposures, how: str = "inner"):
+    """Results joined to exposures on `id`: inner (both), left (every result), right (every exposure), outer."""
+    import pandas as pd
+
+    if how not in HOWS:
+        raise BadInput(f"unknown join {how!r}: use one of {', '.join(HOWS)}.")
+    results = _keyed(results, "results")
+    exposures = _keyed(exposures, "exposure list")
+    already = [c for c in results.columns if str(c).startswith(PREFIX)]
+    if already:
+        raise BadInput(f"the results already hold exposure columns ({', '.join(map(str, already[:3]))}): "
+                       "they look merged already.")
+    duplicated = exposures["id"][exposures["id"].duplicated()]
+    if len(duplicated):
+        raise BadInput(f"the exposure list has {len(duplicated)} repeated ids (e.g. {duplicated.iloc[0]}): "
+                       "one row per exposure is needed.")
+    exposures = _utc_times(exposures).rename(columns={c: f"{PREFIX}{c}" for c in exposures.columns if c != "id"})
+    merged = pd.merge(_utc_times(results), exposures, on="id", how=how, sort=False, validate="many_to_one")
+    return merged.sort_values("id", kind="stable", ignore_index=True)
+
+
+def _keyed(frame, what: str):
+    """The frame with an integer `id` column, or a BadInput saying what is wrong with it."""
+    import pandas as pd
+
+    if "id" not in frame.columns:
+        hint = " (the notebooks' files keep the id in `ID` too)" if "ID" in frame.columns else ""
+        raise BadInput(f"the {what} has no `id` column{hint}.")
+    ids = pd.to_numeric(frame["id"], errors="coerce")
+    if ids.isna().any() or (ids % 1 != 0).any():
+        raise BadInput(f"the {what} has {int(ids.isna().sum() or (ids % 1 != 0).sum())} rows whose `id` is "
+                       "not an exposure id.")
+    return frame.assign(id=ids.astype("int64"))
+
+
+def _utc_times(frame):
+    """Time columns as UTC timestamps: text (CSV files) parsed, naive times (legacy .npy) marked UTC."""
+    import pandas as pd
+
+    converted = {}
+    for name in TIME_COLUMNS:
+        if name not in frame.columns or isinstance(frame[name].dtype, pd.DatetimeTZDtype):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(frame[name]):
+            converted[name] = frame[name].dt.tz_localize("UTC")
+        else:
+            parsed = pd.to_datetime(frame[name], utc=True, errors="coerce", format="ISO8601")
+            if parsed.notna().sum() == frame[name].notna().sum():
+                converted[name] = parsed
+    return frame.assign(**converted) if converted else frame
