@@ -90,10 +90,6 @@ def get_run(name: str, path: Path | None = None) -> Run:
 
 def save_runs(new: list[Run], *, replace_existing: bool = False, path: Path | None = None) -> tuple[list, list]:
     """Add runs to the registry; returns (saved names, names skipped because they exist)."""
-    import tomli_w
-
-    from .tables import atomic_path
-
     for run in new:
         if not NAME.fullmatch(run.name):
             raise BadInput(f"bad run name {run.name!r}: use letters, digits, '_', '.' or '-'.")
@@ -101,25 +97,28 @@ def save_runs(new: list[Run], *, replace_existing: bool = False, path: Path | No
     saved = [r.name for r in new if replace_existing or r.name not in runs]
     skipped = [r.name for r in new if r.name not in saved]
     runs.update({r.name: r for r in new if r.name in saved})
-    target = path or runs_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as tmp:
-        tmp.write_text(tomli_w.dumps({n: runs[n].to_toml() for n in sorted(runs)}), encoding="utf-8")
+    _write(runs, path)
     return saved, skipped
 
 
 def remove_run(name: str, path: Path | None = None) -> Run:
     """Delete a run from the registry and return it."""
+    run = get_run(name, path)
+    runs = load_runs(path)
+    del runs[name]
+    _write(runs, path)
+    return run
+
+
+def _write(runs: dict[str, Run], path: Path | None) -> None:
     import tomli_w
 
     from .tables import atomic_path
 
-    run = get_run(name, path)
-    runs = load_runs(path)
-    del runs[name]
-    with atomic_path(path or runs_path()) as tmp:
-        tmp.write_text(tomli_w.dumps({n: runs[n].to_toml() for n in sorted(runs)}), encoding="utf-8")
-    return run
+    target = path or runs_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        tmp.write_text(tomli_w.dumps({n: runs[n].to_toml() for n in sorted(runs, key=_natural)}), encoding="utf-8")
 
 
 @dataclass
@@ -273,7 +272,7 @@ def _build_run(name: str, values: dict[str, dict], base: Path, problems: list[st
     if collection is not None and not isinstance(collection, str):
         return f"its collection is not text ({collection!r})"
     collection = (collection or "").strip()
-    if collection and collection.count("u/") > 1:
+    if re.search(r"[_-]u/", collection):
         problems.append(f"{name}: collection {collection!r} looks like two collections joined; kept files only.")
         collection = ""
     elif collection and "/" not in collection:

@@ -37,7 +37,8 @@ class Histogram:
 def column(frame, name: str):
     """A frame's column by name, or a BadInput naming close matches."""
     if name not in frame.columns:
-        raise BadInput(unknown_column_message(name, {str(c): c for c in frame.columns}) + ".")
+        message = unknown_column_message(name, [str(c) for c in frame.columns])
+        raise BadInput(message if message.endswith("?") else message + ".")
     return frame[name]
 
 
@@ -83,17 +84,18 @@ def histogram(frame, name: str, bins: int = 20, lo: float | None = None, hi: flo
 def render_histogram(hist: Histogram, width: int = 40) -> str:
     """The histogram as text: one line per bin with its count and a bar, plus under/overflow and missing."""
     peak = max(int(hist.counts.max(initial=0)), 1)
-    labels = [f"[{a:.4g}, {b:.4g}{']' if k == len(hist.counts) - 1 else ')'}"
+    digits = next((d for d in range(4, 12) if len({f"{e:.{d}g}" for e in hist.edges}) == len(hist.edges)), 12)
+    labels = [f"[{a:.{digits}g}, {b:.{digits}g}{']' if k == len(hist.counts) - 1 else ')'}"
               for k, (a, b) in enumerate(zip(hist.edges[:-1], hist.edges[1:]))]
     pad = max(len(s) for s in labels)
     lines = [f"{hist.column}: {hist.total} rows, {hist.inside} in range"]
     if hist.underflow:
-        lines.append(f"{'< ' + format(hist.edges[0], '.4g'):>{pad}} {hist.underflow:>7}")
+        lines.append(f"{'< ' + format(hist.edges[0], f'.{digits}g'):>{pad}} {hist.underflow:>7}")
     for label, count in zip(labels, hist.counts):
         bar = "█" * int(round(width * count / peak))
         lines.append(f"{label:>{pad}} {int(count):>7} {bar}")
     if hist.overflow:
-        lines.append(f"{'> ' + format(hist.edges[-1], '.4g'):>{pad}} {hist.overflow:>7}")
+        lines.append(f"{'> ' + format(hist.edges[-1], f'.{digits}g'):>{pad}} {hist.overflow:>7}")
     if hist.missing:
         lines.append(f"{'missing':>{pad}} {hist.missing:>7}")
     return "\n".join(lines)
@@ -146,7 +148,7 @@ def cumulative_counts(frame, by: str, time: str | None = None):
     groups = column(frame, by).loc[order.index].astype("string").fillna("(none)")
     out = pd.DataFrame({time: order.to_numpy(), "total": np.arange(1, len(order) + 1)}, index=order.index)
     for value in sorted(groups.unique()):
-        out[value] = (groups == value).cumsum().to_numpy()
+        out[value] = np.cumsum((groups == value).to_numpy(dtype=bool, na_value=False))
     return out
 
 

@@ -305,8 +305,8 @@ def runs_import(file: str, replace: bool, dry_run: bool) -> None:
     report = read_parameters(file)
     for problem in report.problems:
         say(f"problem: {problem}")
-    for name, reason in sorted(report.broken.items()):
-        say(f"not imported: {name}: {reason}")
+    if report.broken:
+        say(f"not imported: {', '.join(sorted(report.broken))} (see the problems above)")
     if dry_run:
         say(f"{len(report.runs)} sound runs (dry run: nothing registered): "
             f"{', '.join(r.name for r in report.runs)}")
