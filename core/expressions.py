@@ -386,7 +386,7 @@ class _Evaluator:
         self.frame, self.columns, self.n, self.loose = frame, columns, len(frame), loose
 
     def unknown(self, node: Name) -> _Fail:
-        return _Fail(_unknown_column(node.name, self.columns), node.pos)
+        return _Fail(unknown_column_message(node.name, self.columns), node.pos)
 
     def value(self, node) -> _Value:
         if isinstance(node, Name):
@@ -601,7 +601,8 @@ def _show(node) -> str:
     return "the expression"
 
 
-def _unknown_column(name: str, columns: dict[str, Any]) -> str:
+def unknown_column_message(name: str, columns) -> str:
+    """'unknown column X' with the closest names (case-insensitive), or a few of the columns there are."""
     names = list(columns)
     lowered = {n.lower(): n for n in names}
     close = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)]
