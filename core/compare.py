@@ -26,7 +26,7 @@ def compare_status(a, b):
     rank_a = both["status_a"].map(RANK).to_numpy()
     rank_b = both["status_b"].map(RANK).to_numpy()
     has_a, has_b = rank_a >= 1, rank_b >= 1
-    change = np.select([has_b & ~has_a, has_a & ~has_b, rank_b > rank_a, rank_b < rank_a],
+    change = np.select([has_b & ~has_a, has_a & ~has_b, has_a & (rank_b > rank_a), has_a & (rank_b < rank_a)],
                        ["gained", "lost", "improved", "degraded"], default="same")
     both["change"] = pd.array(change, dtype="string")
     return both.sort_values("id", ignore_index=True)
