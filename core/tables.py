@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import BadInput, OutputError
+from .locks import output_lock
 
 PARQUET_SUFFIXES = (".parquet", ".parquet.gz", ".parquet.gzip", ".pq", ".gzip")
 WRITE_FORMATS = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".npy": "npy"}
@@ -60,7 +61,7 @@ def write_table(frame, path: str | os.PathLike, *, fmt: str | None = None) -> Pa
         "json": lambda f, p: f.to_json(p, orient="records", date_format="iso", indent=None),
         "npy": _write_npy,
     }
-    with atomic_path(path) as tmp:
+    with output_lock(path), atomic_path(path) as tmp:
         writers[fmt](frame, tmp)
     return Path(path)
 

@@ -71,3 +71,29 @@ def test_unreadable_and_unknown_files(tmp_path):
         read_table(tmp_path / "none.csv")
     with pytest.raises(BadInput, match="cannot tell the format"):
         read_table(bad.rename(tmp_path / "bad.xlsx"))
+
+
+def test_a_second_writer_of_the_same_output_is_refused(frame, tmp_path):
+    import subprocess
+    import sys
+
+    from spectui.core.locks import output_lock
+
+    path = tmp_path / "t.csv"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from spectui.core.locks import output_lock\n"
+         f"with output_lock({str(path)!r}):\n    print('locked', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(OutputError, match=rf"another spectui \(process {holder.pid}\) is writing"):
+            write_table(frame, path)
+        assert not path.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    write_table(frame, path)
+    with output_lock(path):
+        pass
+    assert read_table(path)["id"].tolist() == frame["id"].tolist()
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
