@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,6 @@ NUMBER_FUNCTIONS = {"abs": np.abs, "sqrt": np.sqrt, "log10": np.log10, "log": np
 TEST_FUNCTIONS = ("isna", "notna", "glob")
 KEYWORDS = {"and", "or", "not", "in"}
 COMPARISONS = {"==": "==", "=": "==", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-LOGIC = {"and": "and", "&": "and", "&&": "and", "or": "or", "|": "or", "||": "or"}
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -33,76 +33,18 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    pos: int
-    value: Any = None
-
+Token = namedtuple("Token", "kind text pos value", defaults=(None,))
 
 # Syntax tree nodes: every node keeps the position of its first character for error messages.
-
-@dataclass(frozen=True)
-class Name:
-    name: str
-    pos: int
-    quoted: bool = False
-
-
-@dataclass(frozen=True)
-class Literal:
-    value: Any
-    kind: str
-    pos: int
-
-
-@dataclass(frozen=True)
-class Compare:
-    operands: tuple
-    ops: tuple
-    pos: int
-
-
-@dataclass(frozen=True)
-class Member:
-    left: Any
-    items: tuple
-    negated: bool
-    pos: int
-
-
-@dataclass(frozen=True)
-class Logic:
-    op: str
-    operands: tuple
-    pos: int
-
-
-@dataclass(frozen=True)
-class Not:
-    operand: Any
-    pos: int
-
-
-@dataclass(frozen=True)
-class Arith:
-    first: Any
-    rest: tuple  # ((op, node), ...)
-    pos: int
-
-
-@dataclass(frozen=True)
-class Negate:
-    operand: Any
-    pos: int
-
-
-@dataclass(frozen=True)
-class Call:
-    name: str
-    args: tuple
-    pos: int
+Name = namedtuple("Name", "name pos quoted", defaults=(False,))
+Literal = namedtuple("Literal", "value kind pos")
+Compare = namedtuple("Compare", "operands ops pos")
+Member = namedtuple("Member", "left items negated pos")
+Logic = namedtuple("Logic", "op operands pos")
+Not = namedtuple("Not", "operand pos")
+Arith = namedtuple("Arith", "first rest pos")  # rest: ((op, node), ...)
+Negate = namedtuple("Negate", "operand pos")
+Call = namedtuple("Call", "name args pos")
 
 
 class _Fail(Exception):
@@ -208,7 +150,7 @@ class _Parser:
         while self._is(*words):
             self._advance()
             operands.append(inner())
-        return first if len(operands) == 1 else Logic(op, tuple(operands), _pos(first))
+        return first if len(operands) == 1 else Logic(op, tuple(operands), first.pos)
 
     def _or(self):
         return self._logic("or", ("or", "|", "||"), self._and)
@@ -237,12 +179,12 @@ class _Parser:
             negated = self._advance().text.lower() == "not"
             if negated:
                 self._advance()
-            return Member(first, self._items(), negated, _pos(first))
+            return Member(first, self._items(), negated, first.pos)
         operands, ops = [first], []
         while self.tok.kind == "op" and self.tok.text in COMPARISONS:
             ops.append(COMPARISONS[self._advance().text])
             operands.append(self._sum())
-        return first if not ops else Compare(tuple(operands), tuple(ops), _pos(first))
+        return first if not ops else Compare(tuple(operands), tuple(ops), first.pos)
 
     def _items(self) -> tuple:
         opening = self.tok
@@ -263,7 +205,7 @@ class _Parser:
         while self.tok.kind == "op" and self.tok.text in ops:
             op = self._advance().text
             rest.append((op, inner()))
-        return first if not rest else Arith(first, tuple(rest), _pos(first))
+        return first if not rest else Arith(first, tuple(rest), first.pos)
 
     def _sum(self):
         return self._arith(("+", "-"), self._product)
@@ -330,10 +272,6 @@ class _Parser:
 
 def _describe(token: Token) -> str:
     return "the end of the expression" if token.kind == "end" else repr(token.text)
-
-
-def _pos(node) -> int:
-    return node.pos
 
 
 # Evaluation: every value is (kind, values, missing) over the rows; missing values fail every comparison.
@@ -411,11 +349,9 @@ class _Evaluator:
         return self.test(node)
 
     def number(self, node, what: str) -> _Value:
-        value = self.value(node)
-        if value.kind == "bool":
-            return _Value("number", np.asarray(value.values, dtype="float64"), value.missing, value.literal)
+        value = _as_number(self.value(node))
         if value.kind not in ("number", "any"):
-            raise _Fail(f"{what} needs numbers, but {_show(node)} is {value.kind}", _pos(node))
+            raise _Fail(f"{what} needs numbers, but {_show(node)} is {value.kind}", node.pos)
         return value
 
     def arith(self, node: Arith) -> _Value:
@@ -433,9 +369,9 @@ class _Evaluator:
             arg = self.number(node.args[0], f"{node.name}()")
             values = NUMBER_FUNCTIONS[node.name](arg.values)
             return _Value("number", values, arg.missing | ~np.isfinite(values), arg.literal)
-        subject = self.value(node.args[0]) if not _is_word(node.args[0], self.columns) else None
-        if subject is None:
+        if _is_word(node.args[0], self.columns):
             raise self.unknown(node.args[0])
+        subject = self.value(node.args[0])
         if node.name in ("isna", "notna"):
             missing = np.broadcast_to(np.asarray(subject.missing, dtype=bool), (self.n,))
             if subject.kind == "number":
@@ -443,7 +379,7 @@ class _Evaluator:
             return _Value("bool", missing if node.name == "isna" else ~missing)
         pattern = node.args[1]
         if not isinstance(pattern, (Literal, Name)) or isinstance(pattern, Name) and pattern.quoted:
-            raise _Fail("glob() needs a text pattern such as 'HD*'", _pos(pattern))
+            raise _Fail("glob() needs a text pattern such as 'HD*'", pattern.pos)
         if subject.kind not in ("text", "any"):
             raise _Fail(f"glob() needs a text column, but {_show(node.args[0])} is {subject.kind}", node.pos)
         text = pattern.value if isinstance(pattern, Literal) else pattern.name
@@ -470,7 +406,7 @@ class _Evaluator:
         value = self.value(node)
         if value.kind not in ("bool", "any"):
             hint = f"; compare it, e.g. {_show(node)} > 0" if value.kind == "number" else ""
-            raise _Fail(f"{_show(node)} is {value.kind}, not true/false{hint}", _pos(node))
+            raise _Fail(f"{_show(node)} is {value.kind}, not true/false{hint}", node.pos)
         return value
 
     def operand_pair(self, left, right) -> tuple[_Value, _Value]:
@@ -513,7 +449,7 @@ class _Evaluator:
         for item, item_node in zip(items, node.items):
             if not item.literal:
                 raise _Fail(f"the list after 'in' holds values, not columns ({_show(item_node)})",
-                            _pos(item_node))
+                            item_node.pos)
             a, b = _comparable(left, item, node.left, item_node)
             values = values | _rows(_apply_comparison("==", a.values, b.values), self.n)
         if node.negated:
@@ -542,7 +478,7 @@ def _comparable(a: _Value, b: _Value, a_node, b_node) -> tuple[_Value, _Value]:
     if kinds == {"time", "text"}:
         text, text_node = (a, a_node) if a.kind == "text" else (b, b_node)
         if text.literal:
-            stamp = _Value("time", _time_literal(text.values, _pos(text_node)), literal=True)
+            stamp = _Value("time", _time_literal(text.values, text_node.pos), literal=True)
             return (stamp, b) if a.kind == "text" else (a, stamp)
     return _mismatch(a, b, a_node, b_node)
 
@@ -560,7 +496,7 @@ def _mismatch(a: _Value, b: _Value, a_node, b_node):
     elif "text" in (a.kind, b.kind):
         hint = "; quote text values ('...')"
     raise _Fail(f"cannot compare {_show(a_node)} ({a.kind}) with {_show(b_node)} ({b.kind}){hint}",
-                _pos(a_node))
+                a_node.pos)
 
 
 def _apply_comparison(op: str, a, b) -> np.ndarray:
