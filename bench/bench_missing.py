@@ -1,4 +1,4 @@
-"""`spectui missing` on the large demo against a file-existence scan (stat every output file found via its URI)."""
+"""`spectui missing` on the large demo against a file-existence scan (stat every output file via its URI)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ OUTPUTS = ("spectractorSpectrum", "spectrumLibradtranFitParameters", "spectrogra
 
 
 def file_scan_status(butler, collection: str) -> dict[int, str]:
-    """The same statuses from the files: every output's URI, then os.stat on it, as a scan of the disk would."""
+    """The same statuses from the files: every output's URI, then os.stat on it, as a disk scan would."""
     from spectui.core.exposures import query_exposures
 
     exposures = query_exposures(butler)
@@ -23,7 +23,8 @@ def file_scan_status(butler, collection: str) -> dict[int, str]:
     for name in OUTPUTS:
         refs = butler.query_datasets(name, collections=collection, limit=None, explain=False)
         uris = butler.get_many_uris(refs)
-        present[name] = {ref.dataId["visit"] for ref, found in uris.items() if _exists(found.primaryURI.ospath)}
+        present[name] = {ref.dataId["visit"] for ref, found in uris.items()
+                         if _exists(found.primaryURI.ospath)}
     status = {}
     for exposure in exposures["id"]:
         have = [name for name in OUTPUTS if exposure in present[name]]

@@ -10,6 +10,7 @@ from .stats import robust_sigma
 RANK = {"absent": -1, "missing": 0, "partial": 1, "ok": 2}
 CHANGES = ("gained", "lost", "improved", "degraded", "same")
 KEYS = ("id", "day_obs", "seq_num", "physical_filter", "target")
+PARAMETER_COLUMNS = ("parameter", "common", "median_a", "median_b", "median_shift", "scatter")
 NOT_PARAMETERS = {"id", "ID", "day_obs", "seq_num", "night", "status", "error"}
 
 
@@ -37,13 +38,14 @@ def transitions(table):
     import pandas as pd
 
     order = [s for s in RANK if s in set(table["status_a"]) | set(table["status_b"])]
-    counts = pd.crosstab(table["status_a"], table["status_b"]).reindex(index=order, columns=order, fill_value=0)
+    counts = pd.crosstab(table["status_a"], table["status_b"])
+    counts = counts.reindex(index=order, columns=order, fill_value=0)
     counts.index.name, counts.columns.name = "A \\ B", None
     return counts
 
 
 def compare_parameters(a, b, columns=None):
-    """Per numeric column both tables share: visits in common, medians, median shift (B - A) and its scatter."""
+    """Per numeric column of both tables: visits in common, medians, median shift (B - A) and its scatter."""
     import pandas as pd
 
     for side, frame in (("A", a), ("B", b)):
@@ -51,10 +53,11 @@ def compare_parameters(a, b, columns=None):
             raise BadInput(f"the results of run {side} have no `id` column.")
         repeated = int(frame["id"].duplicated().sum())
         if repeated:
-            raise BadInput(f"the results of run {side} repeat {repeated} visit ids; keep one row per visit first.")
+            raise BadInput(f"the results of run {side} repeat {repeated} visit ids; "
+                           "keep one row per visit first.")
     if columns is None:
-        columns = [c for c in a.columns if c in b.columns and c not in NOT_PARAMETERS and not str(c).startswith(
-            "ex_") and _is_number(a[c]) and _is_number(b[c])]
+        columns = [c for c in a.columns if c in b.columns and c not in NOT_PARAMETERS
+                   and not str(c).startswith("ex_") and _is_number(a[c]) and _is_number(b[c])]
     else:
         missing = [c for c in columns if c not in a.columns or c not in b.columns]
         if missing:
@@ -74,7 +77,7 @@ def compare_parameters(a, b, columns=None):
             "median_shift": float(np.median(diff)) if both.any() else np.nan,
             "scatter": robust_sigma(diff),
         })
-    return pd.DataFrame(rows, columns=["parameter", "common", "median_a", "median_b", "median_shift", "scatter"])
+    return pd.DataFrame(rows, columns=list(PARAMETER_COLUMNS))
 
 
 def _is_number(series) -> bool:

@@ -1,18 +1,14 @@
-"""Named quality cuts: expressions over result columns, saved in the user's config dir and applied everywhere."""
+"""Named quality cuts: expressions over result columns, saved in the config dir and applied everywhere."""
 
 from __future__ import annotations
 
-import difflib
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import config_dir
+from .config import config_dir, load_config
 from .errors import BadInput
 from .expressions import parse_expression
-
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+from .runs import check_name, named, write_toml
 
 
 @dataclass(frozen=True)
@@ -32,14 +28,8 @@ def cuts_path() -> Path:
 def load_cuts(path: Path | None = None) -> dict[str, Cut]:
     """Every saved cut by name (none when the file does not exist yet)."""
     source = path or cuts_path()
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise BadInput(f"cannot read the quality cuts in {source}: {exc}.") from exc
     cuts = {}
-    for name, entry in data.items():
+    for name, entry in load_config(source).items():
         if not isinstance(entry, dict) or not isinstance(entry.get("expression"), str):
             raise BadInput(f"quality cut {name!r} in {source} has no expression; fix or remove it.")
         cuts[name] = Cut(name, entry["expression"], str(entry.get("description", "")))
@@ -48,26 +38,20 @@ def load_cuts(path: Path | None = None) -> dict[str, Cut]:
 
 def get_cut(name: str, path: Path | None = None) -> Cut:
     """The saved cut called `name`, or a BadInput naming the close ones."""
-    cuts = load_cuts(path)
-    if name in cuts:
-        return cuts[name]
-    close = difflib.get_close_matches(name, list(cuts), n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else (
-        f"saved cuts: {', '.join(sorted(cuts))}." if cuts else "none is saved yet; add one with `spectui cuts add`.")
-    raise BadInput(f"no quality cut named {name!r}; {hint}")
+    return named(name, load_cuts(path), "quality cut", "none is saved yet; add one with `spectui cuts add`.")
 
 
 def add_cut(name: str, expression: str, description: str = "", *, replace: bool = False,
             path: Path | None = None) -> Cut:
     """Check and save a cut; an existing name is only overwritten with `replace`."""
-    if not NAME.fullmatch(name or ""):
-        raise BadInput(f"bad cut name {name!r}: use letters, digits, '_', '.' or '-'.")
+    check_name(name, "cut")
     if not expression.strip():
         raise BadInput("a quality cut needs an expression, e.g. 'CHI2_FIT<30 & PSF_REG>1e-2'.")
     parse_expression(expression)
     cuts = load_cuts(path)
     if name in cuts and not replace:
-        raise BadInput(f"a quality cut named {name!r} exists ({cuts[name].expression}); pass --replace to change it.")
+        raise BadInput(f"a quality cut named {name!r} exists ({cuts[name].expression}); "
+                       "pass --replace to change it.")
     cuts[name] = Cut(name, expression.strip(), description)
     _save(cuts, path)
     return cuts[name]
@@ -83,16 +67,12 @@ def remove_cut(name: str, path: Path | None = None) -> Cut:
 
 
 def _save(cuts: dict[str, Cut], path: Path | None) -> None:
-    import tomli_w
-
-    from .tables import atomic_path
-
-    target = path or cuts_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = {c.name: {"expression": c.expression} | ({"description": c.description} if c.description else {})
-            for c in sorted(cuts.values(), key=lambda c: c.name)}
-    with atomic_path(target) as tmp:
-        tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    data = {}
+    for cut in sorted(cuts.values(), key=lambda c: c.name):
+        data[cut.name] = {"expression": cut.expression}
+        if cut.description:
+            data[cut.name]["description"] = cut.description
+    write_toml(data, path or cuts_path())
 
 
 def selection_mask(frame, cuts=(), where: str = "", path: Path | None = None):

@@ -18,6 +18,7 @@ import numpy as np
 from .errors import BadInput
 
 MAX_DEPTH = 60
+ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide}
 NUMBER_FUNCTIONS = {"abs": np.abs, "sqrt": np.sqrt, "log10": np.log10, "log": np.log}
 TEST_FUNCTIONS = ("isna", "notna", "glob")
 KEYWORDS = {"and", "or", "not", "in"}
@@ -309,7 +310,8 @@ def _time_literal(text: str, pos: int) -> np.datetime64:
     try:
         stamp = pd.Timestamp(text)
     except (ValueError, TypeError, OverflowError):
-        raise _Fail(f"{text!r} is not a date or time (write 2025-01-07 or 2025-01-07T03:04:05)", pos) from None
+        raise _Fail(f"{text!r} is not a date or time (write 2025-01-07 or 2025-01-07T03:04:05)",
+                    pos) from None
     if stamp is pd.NaT:
         raise _Fail(f"{text!r} is not a date or time", pos)
     if stamp.tzinfo is not None:
@@ -359,7 +361,7 @@ class _Evaluator:
         values, missing, literal = result.values, result.missing, result.literal
         for op, operand in node.rest:
             right = self.number(operand, f"'{op}'")
-            values = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide}[op](values, right.values)
+            values = ARITHMETIC[op](values, right.values)
             missing = missing | right.missing
             literal = literal and right.literal
         return _Value("number", values, missing, literal)

@@ -1,4 +1,4 @@
-"""Merge extraction results with the exposure list on the exposure (visit) id, as the notebooks did, correctly.
+"""Merge extraction results with the exposure list on the exposure (visit) id, as the notebooks did.
 
 Exposure columns get the notebooks' `ex_` prefix; the spectrum's own `DATE-OBS` (UTC midpoint) and the
 exposure's `ex_time_start` (UTC start) stay separate columns.
@@ -14,7 +14,7 @@ TIME_COLUMNS = ("DATE-OBS", "time_start", "time_end")
 
 
 def merge_results(results, exposures, how: str = "inner"):
-    """Results joined to exposures on `id`: inner (both), left (every result), right (every exposure), outer."""
+    """Results joined to exposures on `id`: inner (both), left (all results), right (all exposures), outer."""
     import pandas as pd
 
     if how not in HOWS:
@@ -29,7 +29,8 @@ def merge_results(results, exposures, how: str = "inner"):
     if len(duplicated):
         raise BadInput(f"the exposure list has {len(duplicated)} repeated ids (e.g. {duplicated.iloc[0]}): "
                        "one row per exposure is needed.")
-    exposures = _utc_times(exposures).rename(columns={c: f"{PREFIX}{c}" for c in exposures.columns if c != "id"})
+    prefixed = {c: f"{PREFIX}{c}" for c in exposures.columns if c != "id"}
+    exposures = _utc_times(exposures).rename(columns=prefixed)
     merged = pd.merge(_utc_times(results), exposures, on="id", how=how, sort=False, validate="many_to_one")
     return merged.sort_values("id", kind="stable", ignore_index=True)
 

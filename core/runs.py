@@ -10,12 +10,11 @@ import ast
 import difflib
 import os
 import re
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .config import config_dir
+from .config import config_dir, load_config
 from .errors import BadInput
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -44,8 +43,9 @@ class Run:
     source: str = ""
 
     def to_toml(self) -> dict:
-        entry = {k: v for k, v in (("repo", self.repo), ("collection", self.collection), ("label", self.label),
-                                   ("source", self.source)) if v}
+        fields = (("repo", self.repo), ("collection", self.collection), ("label", self.label),
+                  ("source", self.source))
+        entry = {k: v for k, v in fields if v}
         if self.files:
             entry["files"] = dict(sorted(self.files.items()))
         return entry
@@ -59,14 +59,8 @@ def runs_path() -> Path:
 def load_runs(path: Path | None = None) -> dict[str, Run]:
     """Every registered run by name (none when the registry does not exist yet)."""
     source = path or runs_path()
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise BadInput(f"cannot read the run registry {source}: {exc}.") from exc
     runs = {}
-    for name, entry in data.items():
+    for name, entry in load_config(source).items():
         files = entry.get("files", {}) if isinstance(entry, dict) else None
         if not isinstance(files, dict) or not all(
                 isinstance(entry.get(k, ""), str) for k in ("repo", "collection", "label", "source")):
@@ -78,21 +72,42 @@ def load_runs(path: Path | None = None) -> dict[str, Run]:
 
 def get_run(name: str, path: Path | None = None) -> Run:
     """The registered run called `name`, or a BadInput naming the close ones."""
-    runs = load_runs(path)
-    if name in runs:
-        return runs[name]
-    close = difflib.get_close_matches(name, list(runs), n=3, cutoff=0.6)
+    return named(name, load_runs(path), "run", "the registry is empty; add runs with `spectui runs add` or "
+                                               "`spectui runs import`.")
+
+
+def named(name: str, entries: dict, what: str, when_empty: str):
+    """entries[name], or a BadInput naming the close names (entries saved in the config dir: runs, cuts)."""
+    if name in entries:
+        return entries[name]
+    close = difflib.get_close_matches(name, list(entries), n=3, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else (
-        f"registered runs: {', '.join(sorted(runs))}." if runs else
-        "the registry is empty; add runs with `spectui runs add` or `spectui runs import`.")
-    raise BadInput(f"no run named {name!r}; {hint}")
+        f"there are: {', '.join(sorted(entries))}." if entries else when_empty)
+    raise BadInput(f"no {what} named {name!r}; {hint}")
 
 
-def save_runs(new: list[Run], *, replace_existing: bool = False, path: Path | None = None) -> tuple[list, list]:
+def check_name(name: str, what: str) -> None:
+    """Refuse names that would not read back cleanly as TOML keys or command-line words."""
+    if not NAME.fullmatch(name or ""):
+        raise BadInput(f"bad {what} name {name!r}: use letters, digits, '_', '.' or '-'.")
+
+
+def write_toml(data: dict, path: Path) -> None:
+    """Write a TOML file atomically, creating its directory."""
+    import tomli_w
+
+    from .tables import atomic_path
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+def save_runs(new: list[Run], *, replace_existing: bool = False,
+              path: Path | None = None) -> tuple[list, list]:
     """Add runs to the registry; returns (saved names, names skipped because they exist)."""
     for run in new:
-        if not NAME.fullmatch(run.name):
-            raise BadInput(f"bad run name {run.name!r}: use letters, digits, '_', '.' or '-'.")
+        check_name(run.name, "run")
     runs = load_runs(path)
     saved = [r.name for r in new if replace_existing or r.name not in runs]
     skipped = [r.name for r in new if r.name not in saved]
@@ -111,19 +126,12 @@ def remove_run(name: str, path: Path | None = None) -> Run:
 
 
 def _write(runs: dict[str, Run], path: Path | None) -> None:
-    import tomli_w
-
-    from .tables import atomic_path
-
-    target = path or runs_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as tmp:
-        tmp.write_text(tomli_w.dumps({n: runs[n].to_toml() for n in sorted(runs, key=_natural)}), encoding="utf-8")
+    write_toml({n: runs[n].to_toml() for n in sorted(runs, key=_natural)}, path or runs_path())
 
 
 @dataclass
 class ImportReport:
-    """What an import of BUTLER00_parameters.py found: sound runs, broken ones with reasons, and every problem."""
+    """What an import of BUTLER00_parameters.py found: sound runs, broken ones with reasons, every problem."""
 
     runs: list[Run]
     broken: dict[str, str]
@@ -147,11 +155,13 @@ def read_parameters(path: str | os.PathLike) -> ImportReport:
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read {source}: {exc}.") from None
     except SyntaxError as exc:
-        raise BadInput(f"{source} is not valid Python (line {exc.lineno}: {exc.msg}); nothing imported.") from None
+        raise BadInput(f"{source} is not valid Python (line {exc.lineno}: {exc.msg}); "
+                       "nothing imported.") from None
     problems: list[str] = []
     dicts, active = _literal_dicts(tree, problems)
     if not any(role in dicts for role in ("collection", "extracted")):
-        raise BadInput(f"{source} has no butlerusercollectiondict nor extractedfilesdict: not a run parameter file.")
+        raise BadInput(f"{source} has no butlerusercollectiondict nor extractedfilesdict: "
+                       "not a run parameter file.")
     for role, entries in dicts.items():
         _report_duplicates(_dict_name(role), entries, problems)
     values = {role: {k: e[-1].value for k, e in entries.items()} for role, entries in dicts.items()}
@@ -165,12 +175,13 @@ def read_parameters(path: str | os.PathLike) -> ImportReport:
             runs.append(replace(run, source=str(source)))
     _report_absent(values, broken, problems)
     if active and active not in {r.name for r in runs}:
-        problems.append(f"version_run is {active!r}, which is {'broken' if active in broken else 'not a run'} here.")
+        what = "broken" if active in broken else "not a run"
+        problems.append(f"version_run is {active!r}, which is {what} here.")
     return ImportReport(runs, broken, problems, active)
 
 
 def _literal_dicts(tree: ast.Module, problems: list[str]):
-    """The role dicts as {role: {key: [entries in file order]}}, and version_run; top-level statements only."""
+    """The role dicts as {role: {key: [entries in file order]}}, and version_run (top-level statements)."""
     dicts: dict[str, dict[str, list[_Entry]]] = {}
     active = ""
     for node in tree.body:
@@ -181,7 +192,8 @@ def _literal_dicts(tree: ast.Module, problems: list[str]):
             if ROLES[target.id] in dicts:
                 problems.append(f"{target.id} is assigned twice (line {node.lineno} replaces the first).")
             dicts[ROLES[target.id]] = _entries(target.id, value, problems)
-        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in ROLES:
+        elif (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+              and target.value.id in ROLES):
             key = _literal(target.slice)
             if isinstance(key, str):
                 dicts.setdefault(ROLES[target.value.id], {}).setdefault(key, []).append(
@@ -204,7 +216,8 @@ def _entries(dict_name: str, node: ast.Dict, problems: list[str]) -> dict[str, l
         if not isinstance(key, str):
             problems.append(f"{dict_name}: a key on line {value_node.lineno} is not a plain string; skipped.")
             continue
-        entries.setdefault(key, []).append(_Entry(_value(dict_name, key, value_node, problems), key_node.lineno))
+        entry = _Entry(_value(dict_name, key, value_node, problems), key_node.lineno)
+        entries.setdefault(key, []).append(entry)
     return entries
 
 
@@ -256,7 +269,7 @@ def _split_spellings(values: dict[str, dict], problems: list[str]) -> dict[str, 
         where = "; ".join(f"{n!r} in {', '.join(_dict_name(r) for r, v in values.items() if n in v)}"
                           for n in sorted(names))
         reason = f"one run spelled {len(names)} ways ({where})"
-        problems.append(f"{' / '.join(sorted(names))}: {reason}; not imported: fix the file and import again.")
+        problems.append(f"{' / '.join(sorted(names))}: {reason}; not imported: fix the file, import again.")
         broken.update(dict.fromkeys(names, reason))
     return broken
 
@@ -273,7 +286,7 @@ def _build_run(name: str, values: dict[str, dict], base: Path, problems: list[st
         return f"its collection is not text ({collection!r})"
     collection = (collection or "").strip()
     if re.search(r"[_-]u/", collection):
-        problems.append(f"{name}: collection {collection!r} looks like two collections joined; kept files only.")
+        problems.append(f"{name}: {collection!r} looks like two collections joined; kept files only.")
         collection = ""
     elif collection and "/" not in collection:
         problems.append(f"{name}: {collection!r} is a tag, not a Butler collection; kept files only.")
@@ -293,7 +306,8 @@ def _report_absent(values: dict[str, dict], broken: dict[str, str], problems: li
     every = {k for v in values.values() for k in v} - set(broken)
     for role in ("collection", "label", *FILE_KINDS):
         lacking = sorted(every - set(values.get(role, {})), key=_natural)
-        none = sorted((k for k, v in values.get(role, {}).items() if v == "None" and k in every), key=_natural)
+        none = sorted((k for k, v in values.get(role, {}).items() if v == "None" and k in every),
+                      key=_natural)
         if lacking:
             problems.append(f"{_dict_name(role)} has no entry for {', '.join(lacking)}.")
         if none:

@@ -1,4 +1,4 @@
-"""Statistics over result tables: histograms, robust per-group summaries, nightly series, cumulative counts."""
+"""Statistics of result tables: histograms, robust per-group summaries, nightly series, cumulative counts."""
 
 from __future__ import annotations
 
@@ -61,8 +61,9 @@ def robust_sigma(values) -> float:
     return float(MAD_TO_SIGMA * np.median(np.abs(finite - np.median(finite))))
 
 
-def histogram(frame, name: str, bins: int = 20, lo: float | None = None, hi: float | None = None) -> Histogram:
-    """A histogram of a numeric column; values outside [lo, hi] (default: the finite range) are counted apart."""
+def histogram(frame, name: str, bins: int = 20, lo: float | None = None,
+              hi: float | None = None) -> Histogram:
+    """A histogram of a numeric column; values outside [lo, hi] (default: the finite range) count apart."""
     if not isinstance(bins, int) or bins < 1:
         raise BadInput(f"the number of bins must be a positive integer (got {bins}).")
     values = numeric(frame, name)
@@ -72,7 +73,8 @@ def histogram(frame, name: str, bins: int = 20, lo: float | None = None, hi: flo
     low = float(lo) if lo is not None else (float(finite.min()) if finite.size else 0.0)
     high = float(hi) if hi is not None else (float(finite.max()) if finite.size else 1.0)
     if not (np.isfinite(low) and np.isfinite(high)) or low > high:
-        raise BadInput(f"the histogram range must be two finite numbers, low before high (got {low}, {high}).")
+        raise BadInput(f"the histogram range must be two finite numbers, low before high "
+                       f"(got {low}, {high}).")
     if low == high:
         low, high = low - 0.5, high + 0.5
     inside = present[(present >= low) & (present <= high)]
@@ -132,13 +134,13 @@ def nights(frame):
 
 
 def nightly(frame, name: str):
-    """Per night: count, median and robust sigma of a numeric column (the notebooks' time series, aggregated)."""
+    """Per night: count, median and robust sigma of a numeric column (the notebooks' time series)."""
     with_night = frame.assign(night=nights(frame).to_numpy())
     return group_summary(with_night, name, "night")
 
 
 def cumulative_counts(frame, by: str, time: str | None = None):
-    """Cumulative row counts along time, in total and per value of `by` (a column each); the frame's index kept."""
+    """Cumulative row counts along time, in total and per value of `by` (one column each), on the index."""
     import pandas as pd
 
     time = time or next((t for t in TIME_COLUMNS if t in frame.columns), None)

@@ -27,7 +27,7 @@ def exposure_status(butler, collection: str, selection: ExposureSelection = Expo
 
     check_collection(butler, collection)
     if not _registered(butler, SPECTRUM):
-        raise UnknownDatasetType(f"this repository has no {SPECTRUM} dataset type: nothing was extracted here.")
+        raise UnknownDatasetType(f"this repository has no {SPECTRUM} dataset type: nothing extracted here.")
     where, bind = build_where(selection, matching_physical_filters(butler, selection))
     with butler_errors("status query"), butler.query() as query:
         x = query.expression_factory
@@ -46,8 +46,8 @@ def exposure_status(butler, collection: str, selection: ExposureSelection = Expo
             for exposure in without:
                 lacking.setdefault(exposure, []).append(fit)
     ids = frame["id"]
-    frame["status"] = pd.array(["missing" if i in missing else "partial" if i in lacking else "ok" for i in ids],
-                               dtype="string")
+    statuses = ["missing" if i in missing else "partial" if i in lacking else "ok" for i in ids]
+    frame["status"] = pd.array(statuses, dtype="string")
     frame["lacking"] = pd.array([SPECTRUM if i in missing else " ".join(lacking.get(i, ())) for i in ids],
                                 dtype="string")
     return frame.loc[:, list(STATUS_COLUMNS)].sort_values("id", ignore_index=True)
@@ -111,7 +111,8 @@ def summarize(status, by=DEFAULT_GROUPS):
 
     by = check_groups(by, status.columns)
     if status.empty:
-        return pd.DataFrame({c: status[c] for c in by} | {c: pd.Series(dtype="int64") for c in SUMMARY_COUNTS})
+        empty = {c: pd.Series(dtype="int64") for c in SUMMARY_COUNTS}
+        return pd.DataFrame({c: status[c] for c in by} | empty)
     counts = (status.groupby(by, dropna=False)["status"].value_counts().unstack(fill_value=0)
               .reindex(columns=list(STATUSES), fill_value=0).astype("int64"))
     counts.insert(0, "total", counts.sum(axis=1))

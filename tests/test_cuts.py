@@ -84,5 +84,5 @@ def test_a_broken_cuts_file_is_a_clear_error(store):
     with pytest.raises(BadInput, match="'x' .* has no expression"):
         load_cuts(store)
     store.write_text("[x\n")
-    with pytest.raises(BadInput, match="cannot read the quality cuts"):
+    with pytest.raises(BadInput, match="cuts.toml is not valid TOML"):
         load_cuts(store)

@@ -213,5 +213,5 @@ def test_malformed_registry_is_a_clear_error(registry: Path):
     with pytest.raises(BadInput, match="run 'run_v1' .* is malformed"):
         load_runs(registry)
     registry.write_text("[run_v1\n")
-    with pytest.raises(BadInput, match="cannot read the run registry"):
+    with pytest.raises(BadInput, match="runs.toml is not valid TOML"):
         load_runs(registry)

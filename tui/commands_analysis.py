@@ -19,7 +19,8 @@ def run_option(func: Callable) -> Callable:
 
 def collection_option(func: Callable) -> Callable:
     """--collection: the collection holding the Spectractor outputs."""
-    return click.option("--collection", "-c", metavar="NAME", help="Collection with the Spectractor outputs.")(func)
+    return click.option("--collection", "-c", metavar="NAME",
+                        help="Collection with the Spectractor outputs.")(func)
 
 
 def repo_and_collection(repo: str | None, collection: str | None, run_name: str | None) -> tuple[str, str]:
@@ -48,8 +49,9 @@ def _frame_text(frame) -> str:
 @click.argument("spectra", metavar="SPECTRA")
 @click.argument("exposure_file", metavar="EXPOSURES")
 @click.option("-o", "--output", required=True, metavar="FILE", help=OUTPUT_HELP)
-@click.option("--how", type=click.Choice(["inner", "left", "right", "outer"]), default="inner", show_default=True,
-              help="inner: visits in both; left: every result; right: every exposure (find missing); outer: all.")
+@click.option("--how", type=click.Choice(["inner", "left", "right", "outer"]), default="inner",
+              show_default=True,
+              help="inner: in both; left: all results; right: all exposures (find missing); outer: all.")
 @click.option("--trust-pickle", is_flag=True, help="Allow pickled .npy inputs (only for files you trust).")
 def merge(spectra: str, exposure_file: str, output: str, how: str, trust_pickle: bool) -> None:
     """Merge extraction results (SPECTRA) with an exposure list (EXPOSURES) on the exposure id."""
@@ -69,13 +71,15 @@ def merge(spectra: str, exposure_file: str, output: str, how: str, trust_pickle:
 @run_option
 @selection_options
 @click.option("-o", "--output", metavar="FILE", help="Per-exposure status file. " + OUTPUT_HELP)
-@click.option("--summary", "summary_path", metavar="FILE", help="Summary file (total, ok, partial, missing, efficiency).")
+@click.option("--summary", "summary_path", metavar="FILE",
+              help="Summary file (total, ok, partial, missing, efficiency).")
 @click.option("--by", default="day_obs,physical_filter", show_default=True, metavar="COLS",
               help="Summary groups: comma-separated among day_obs, physical_filter, target, seq_num.")
-@click.option("--requery", type=click.Choice(["missing", "not-ok", "all"]), is_flag=False, flag_value="missing",
-              default=None, help="Print the pipetask/bps data queries that reprocess these exposures "
-                                 "(default: the missing ones).")
-@click.option("--chunk", default=500, show_default=True, type=click.IntRange(1), help="Exposures per data query.")
+@click.option("--requery", type=click.Choice(["missing", "not-ok", "all"]), is_flag=False,
+              flag_value="missing", default=None,
+              help="Print the pipetask/bps data queries that reprocess them (default: the missing ones).")
+@click.option("--chunk", default=500, show_default=True, type=click.IntRange(1),
+              help="Exposures per data query.")
 def missing(repo: str | None, collection: str | None, run_name: str | None, output: str | None,
             summary_path: str | None, by: str, requery: str | None, chunk: int, **kwargs) -> None:
     """Status of every selected exposure in a collection (ok, partial, missing), from the registry alone.
@@ -84,7 +88,8 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
     """
     from spectui.core.errors import BadInput
     from spectui.core.repo import open_repo
-    from spectui.core.status import absent_output_types, check_groups, exposure_status, reprocess_queries, summarize
+    from spectui.core.status import (
+        absent_output_types, check_groups, exposure_status, reprocess_queries, summarize)
     from spectui.core.tables import check_output_path, write_table
 
     selection = selection_from(kwargs)
@@ -102,8 +107,9 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
         say(f"note: {collection} holds no {name} at all.")
     counts = status["status"].value_counts()
     ok = int(counts.get("ok", 0))
+    efficiency = f" (efficiency {ok / len(status):.1%})" if len(status) else ""
     say(f"{len(status)} exposures: {ok} ok, {int(counts.get('partial', 0))} partial, "
-        f"{int(counts.get('missing', 0))} missing" + (f" (efficiency {ok / len(status):.1%})" if len(status) else ""))
+        f"{int(counts.get('missing', 0))} missing{efficiency}")
     if output and write_table(status, output):
         say(f"wrote {len(status)} exposures to {output}")
     if summary_path and write_table(summary, summary_path):
@@ -122,7 +128,8 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
 
 @click.command()
 @click.argument("file", metavar="FILE")
-@click.option("--column", "-C", "column_name", required=True, metavar="COL", help="Numeric column to describe.")
+@click.option("--column", "-C", "column_name", required=True, metavar="COL",
+              help="Numeric column to describe.")
 @click.option("--by", metavar="COL", help="Also summarise per value of this column (e.g. FILTER, TARGET).")
 @click.option("--bins", default=20, show_default=True, type=click.IntRange(1, 1000), help="Histogram bins.")
 @click.option("--min", "low", type=float, help="Histogram lower edge (values below are counted apart).")
@@ -151,7 +158,8 @@ def stats(file: str, column_name: str, by: str | None, bins: int, low: float | N
     values = st.numeric(kept, column_name)
     finite = values[np.isfinite(values)]
     median = f"{np.median(finite):.4g}" if len(finite) else "nan"
-    click.echo(f"{column_name}: median {median}, robust sigma {st.robust_sigma(finite):.4g} over {len(finite)} values")
+    sigma = st.robust_sigma(finite)
+    click.echo(f"{column_name}: median {median}, robust sigma {sigma:.4g} over {len(finite)} values")
     click.echo(st.render_histogram(st.histogram(kept, column_name, bins=bins, lo=low, hi=high)))
     if by:
         click.echo("\n" + _frame_text(st.group_summary(kept, column_name, by)))
@@ -172,7 +180,7 @@ def _default_group(frame) -> str:
 
 @click.group()
 def cuts() -> None:
-    """Named quality cuts saved in the config directory (e.g. 'CHI2_FIT<30 & PSF_REG>1e-2 & 186.7<D2CCD<187.4')."""
+    """Named quality cuts saved in the config dir (e.g. 'CHI2_FIT<30 & PSF_REG>1e-2 & 186.7<D2CCD<187.4')."""
 
 
 @cuts.command("list")
@@ -229,7 +237,8 @@ def runs_list() -> None:
 
     registered = load_runs()
     if not registered:
-        say("no run registered; add one with `spectui runs add` or `spectui runs import BUTLER00_parameters.py`.")
+        say("no run registered; add one with `spectui runs add` or "
+            "`spectui runs import BUTLER00_parameters.py`.")
         return
     rows = [(r.name, r.repo or "-", r.collection or "(files only)", r.label) for r in registered.values()]
     widths = [max(len(row[k]) for row in rows) for k in range(3)]
@@ -324,13 +333,13 @@ def runs_import(file: str, replace: bool, dry_run: bool) -> None:
 @click.argument("run_b", metavar="RUN_B")
 @repo_option
 @selection_options
-@click.option("--results-a", metavar="FILE", help="Extraction results of RUN_A (default: its registered file).")
-@click.option("--results-b", metavar="FILE", help="Extraction results of RUN_B (default: its registered file).")
+@click.option("--results-a", metavar="FILE", help="Results of RUN_A (default: its registered file).")
+@click.option("--results-b", metavar="FILE", help="Results of RUN_B (default: its registered file).")
 @click.option("--trust-pickle", is_flag=True, help="Allow pickled .npy results (only for files you trust).")
 @click.option("-o", "--output", metavar="FILE", help="Per-exposure comparison file. " + OUTPUT_HELP)
 def compare(run_a: str, run_b: str, repo: str | None, results_a: str | None, results_b: str | None,
             trust_pickle: bool, output: str | None, **kwargs) -> None:
-    """Compare two runs (registered names, or collections of --repo): gained, lost, changed, parameter shifts."""
+    """Compare two runs (registered names or collections in --repo): gained, lost, changed, shifts."""
     from spectui.core.compare import compare_parameters, compare_status, transitions
     from spectui.core.errors import BadInput
     from spectui.core.tables import check_output_path, read_table, write_table
