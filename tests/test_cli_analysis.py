@@ -194,3 +194,14 @@ def test_compare_command(demo_repo, files, tmp_path):
     shift_line = next(line for line in result.stdout.splitlines() if line.startswith("PWV [mm]_spectrum"))
     assert shift_line.split()[-2] == "0.25" and shift_line.split()[-1] == "0"
     assert_one_line_error(run("compare", OTHER, "u/nobody/nothing", "--repo", str(demo_repo)), "no collection")
+
+
+def test_compare_runs_known_by_their_files_only(files):
+    for name, key in (("a", "results"), ("b", "shifted")):
+        assert run("runs", "add", name, "--file", f"extracted={files[key]}").exit_code == 0
+    result = run("compare", "a", "b")
+    assert result.exit_code == 0, result.stderr
+    assert "status comparison skipped" in result.stderr
+    shift_line = next(line for line in result.stdout.splitlines() if line.startswith("PWV [mm]_spectrum"))
+    assert shift_line.split()[2] == "200" and shift_line.split()[-2] == "0.25"
+    assert_one_line_error(run("missing", "--run", "a"), "run 'a' has no Butler collection")

@@ -387,5 +387,6 @@ def _run_side(name: str, repo: str | None) -> dict:
     if run is None:
         return {"repo": resolve_repo(repo), "collection": name, "results": None}
     extracted = run.files.get("extracted")
-    return {"repo": resolve_repo(repo or run.repo or None), "collection": run.collection,
+    return {"repo": resolve_repo(repo or run.repo or None) if run.collection else "",
+            "collection": run.collection,
             "results": extracted if extracted and os.path.exists(extracted) else None}
