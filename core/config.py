@@ -40,15 +40,20 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         raise BadInput(f"configuration {source} is not valid TOML: {exc}.") from exc
 
 
-def save_config_value(key: str, value: Any, path: Path | None = None) -> None:
-    """Set one top-level key in the configuration file, keeping the others (written atomically)."""
+def write_toml(data: dict, path: Path) -> None:
+    """Write a TOML file atomically, creating its directory."""
     import tomli_w
 
     from .tables import atomic_path
 
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+def save_config_value(key: str, value: Any, path: Path | None = None) -> None:
+    """Set one top-level key in the configuration file, keeping the others (written atomically)."""
     target = path or config_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
     data = load_config(target)
     data[key] = value
-    with atomic_path(target) as tmp:
-        tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    write_toml(data, target)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import config_dir, load_config
+from .config import config_dir, load_config, write_toml
 from .errors import BadInput
 from .expressions import parse_expression
-from .runs import check_name, named, write_toml
+from .runs import check_name, named
 
 
 @dataclass(frozen=True)

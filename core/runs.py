@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .config import config_dir, load_config
+from .config import config_dir, load_config, write_toml
 from .errors import BadInput
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -90,17 +90,6 @@ def check_name(name: str, what: str) -> None:
     """Refuse names that would not read back cleanly as TOML keys or command-line words."""
     if not NAME.fullmatch(name or ""):
         raise BadInput(f"bad {what} name {name!r}: use letters, digits, '_', '.' or '-'.")
-
-
-def write_toml(data: dict, path: Path) -> None:
-    """Write a TOML file atomically, creating its directory."""
-    import tomli_w
-
-    from .tables import atomic_path
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:
-        tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
 
 
 def save_runs(new: list[Run], *, replace_existing: bool = False,

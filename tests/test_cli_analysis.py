@@ -9,23 +9,11 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from spectui.tui.cli import main
+from cli_helpers import assert_one_line_error, run
 
 RUN = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
 OTHER = "u/dagoret/auxtel_run_20250917_w_2025_25_spectractorv31_holoallfilt_a"
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def assert_one_line_error(result, pattern: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    assert lines[0].startswith("spectui: error: ") and pattern in lines[0], lines[0]
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +92,7 @@ def test_run_names_stand_for_repo_and_collection(demo_repo, tmp_path):
     assert added.exit_code == 0, added.stderr
     by_run = run("missing", "--run", "v32", "-o", str(tmp_path / "a.csv"))
     by_collection = run("missing", "--repo", str(demo_repo), "-c", RUN, "-o", str(tmp_path / "b.csv"))
-    assert by_run.exit_code == 0, by_run.stderr
+    assert by_run.exit_code == 0 and by_collection.exit_code == 0, by_run.stderr + by_collection.stderr
     assert pd.read_csv(tmp_path / "a.csv").equals(pd.read_csv(tmp_path / "b.csv"))
     assert_one_line_error(run("missing", "--run", "v23"), "no run named 'v23'; did you mean v32?")
     assert_one_line_error(run("missing", "--run", "v32", "-c", RUN), "either --run or --collection")

@@ -9,21 +9,8 @@ from io import StringIO
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from spectui.tui.cli import main
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def assert_one_line_error(result, pattern: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    assert lines[0].startswith("spectui: error: ")
-    assert pattern in lines[0], lines[0]
+from cli_helpers import assert_one_line_error, run
 
 
 def test_help_imports_no_heavy_module():

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import click
 
-from .cli_options import repo_option, resolve_repo, say, selection_from, selection_options
+from .cli_options import (
+    collection_option,
+    repo_and_collection,
+    repo_option,
+    resolve_repo,
+    run_option,
+    say,
+    selection_from,
+    selection_options,
+)
 
 OUTPUT_HELP = "Output file: .csv, .parquet or .json by extension; - for CSV on stdout."
-
-
-def run_option(func: Callable) -> Callable:
-    """--run: a registered run, in place of --repo and --collection."""
-    return click.option("--run", "run_name", metavar="NAME",
-                        help="A run from the run registry (gives the repository and collection).")(func)
-
-
-def collection_option(func: Callable) -> Callable:
-    """--collection: the collection holding the Spectractor outputs."""
-    return click.option("--collection", "-c", metavar="NAME",
-                        help="Collection with the Spectractor outputs.")(func)
-
-
-def repo_and_collection(repo: str | None, collection: str | None, run_name: str | None) -> tuple[str, str]:
-    """The repository and collection from --run, or from --repo/--collection (an explicit --repo wins)."""
-    from spectui.core.errors import BadInput
-
-    if run_name:
-        from spectui.core.runs import get_run
-
-        if collection:
-            raise BadInput("pass either --run or --collection, not both.")
-        run = get_run(run_name)
-        if not run.collection:
-            raise BadInput(f"run {run_name!r} has no Butler collection (its results are files only).")
-        return resolve_repo(repo or run.repo or None), run.collection
-    if not collection:
-        raise BadInput("no collection: pass --collection NAME or --run NAME.")
-    return resolve_repo(repo), collection
 
 
 def _frame_text(frame) -> str:
