@@ -1,29 +1,244 @@
-"""The spectui Textual application shell."""
+"""The spectui Textual application: the shell every screen lives in (header, keys, palette, themes, the Butler)."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import contextlib
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from functools import partial
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.theme import Theme
+
+from spectui.core.errors import BadInput, SpectuiError
+from spectui.themes.builtin import DEFAULT_THEME, SPECTUI_THEMES, stylesheet_path
+from spectui.themes.user_themes import load_user_themes
+
+from .screen_registry import SCREENS, SCREENS_BY_NAME
+
+ANIMATION_LEVELS = ("none", "basic", "full")
 
 
 class SpectuiApp(App):
     """The app: a header naming repo, collection and run, and the screens over them."""
 
     TITLE = "spectui"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = stylesheet_path()
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        *(Binding(entry.key, f"show_screen('{entry.name}')", entry.title, show=False,
+                  tooltip=entry.description, id=f"app.{entry.name}") for entry in SCREENS),
+    ]
+
+    repo: reactive[str] = reactive("")
+    collection: reactive[str | None] = reactive(None)
+    run_name: reactive[str | None] = reactive(None)
 
     def __init__(self, *, repo: str, collection: str | None = None, run_name: str | None = None,
                  theme_name: str | None = None) -> None:
         super().__init__()
-        self.repo = repo
-        self.collection = collection
-        self.run_name = run_name
-        self.theme_name = theme_name
+        self.set_reactive(SpectuiApp.repo, str(repo))
+        self.set_reactive(SpectuiApp.collection, collection)
+        self.set_reactive(SpectuiApp.run_name, run_name)
+        self.startup_problems: list[str] = []
+        self.config = self._read_config()
+        self.user_keymap = self._keymap_from_config()
+        self.animation_level = self._animation_level()
+        self.theme = self._choose_theme(theme_name)
+        self._saved_theme = self.config.get("theme")
+        self._butler = None
+        self._butler_lock = threading.Lock()
+        self._screens: dict[str, Screen] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"repo: {self.repo}\ncollection: {self.collection or '-'}", id="where")
-        yield Footer()
+    # Configuration
+
+    def _read_config(self) -> dict:
+        from spectui.core.config import load_config
+
+        try:
+            return load_config()
+        except SpectuiError as exc:
+            self.startup_problems.append(f"{exc.message} Using the defaults.")
+            return {}
+
+    def _keymap_from_config(self) -> dict[str, str]:
+        keymap = self.config.get("keymap", {})
+        if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+            self.startup_problems.append('[keymap] must map binding ids to keys, e.g. "table.filter" = "ctrl+l".')
+            return {}
+        return {str(k): v for k, v in keymap.items()}
+
+    def _animation_level(self) -> str:
+        level = self.config.get("animation") or os.environ.get("TEXTUAL_ANIMATIONS") or "none"
+        if level not in ANIMATION_LEVELS:
+            self.startup_problems.append(f"animation must be one of {', '.join(ANIMATION_LEVELS)} (got {level!r}).")
+            return "none"
+        return level
+
+    def _choose_theme(self, requested: str | None) -> str:
+        from spectui.core.config import config_dir
+
+        for theme in SPECTUI_THEMES:
+            self.register_theme(theme)
+        themes, problems = load_user_themes(config_dir() / "themes")
+        for theme in themes:
+            self.register_theme(theme)
+        wanted = requested or self.config.get("theme") or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            problems.append(f"unknown theme {wanted!r}; themes: {', '.join(sorted(self.available_themes))}.")
+            wanted = DEFAULT_THEME
+        if problems:
+            self.startup_problems.append("Theme problem: " + " ".join(problems) + f" Using {wanted}.")
+        return wanted
+
+    def _remember_theme(self, theme: Theme) -> None:
+        from spectui.core.config import save_config_value
+
+        if theme.name == self._saved_theme:
+            return
+        try:
+            save_config_value("theme", theme.name)
+            self._saved_theme = theme.name
+        except SpectuiError as exc:
+            self.report(exc)
+
+    # Start-up
+
+    def get_default_screen(self) -> Screen:
+        return self._screen("collections")
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.repo} · {self.collection or 'no collection'}"
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+        for problem in self.startup_problems:
+            self.notify(problem, severity="warning", timeout=10)
+        if self.collection or self.run_name:
+            self.show_screen("exposures")
+
+    def on_ready(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._warm_up()
+        if self.user_keymap:
+            self._check_keymap()
+
+    @work(thread=True, group="warm-up", exit_on_error=False, description="Opening the repository")
+    def _warm_up(self) -> None:
+        """After the first paint: open the Butler, run one small query, import what the screens need."""
+        import numpy as np
+
+        from spectui.core.exposure_choices import exposure_choices
+        from spectui.core.times import tai_ns_to_utc
+
+        tai_ns_to_utc(np.zeros(1))
+        for entry in SCREENS:
+            entry.load()
+        try:
+            with self.butler() as butler:
+                exposure_choices(butler)
+        except SpectuiError:
+            return
+
+    @work(thread=True, group="keymap", exit_on_error=False, description="Checking the keymap")
+    def _check_keymap(self) -> None:
+        unknown = sorted(set(self.user_keymap) - known_binding_ids())
+        if unknown:
+            self.notify(f"Unknown binding id{'s' if len(unknown) > 1 else ''} in [keymap]: {', '.join(unknown)}. "
+                        "The help screen (?) lists the ids.", severity="warning", timeout=10)
+
+    # Services for the screens
+
+    @contextlib.contextmanager
+    def butler(self) -> Iterator:
+        """The repository's read-only Butler, opened on first use, for one worker at a time (it is not thread-safe)."""
+        with self._butler_lock:
+            if self._butler is None:
+                from spectui.core.repo import open_repo
+
+                self._butler = open_repo(self.repo)
+            yield self._butler
+
+    def report(self, error: BaseException) -> None:
+        """Show an error as a notification: spectui errors by their one line, others by type and first line."""
+        if isinstance(error, SpectuiError):
+            self.notify(error.message, severity="error", title="Error", timeout=8)
+            return
+        first = (str(error).strip().splitlines() or [""])[0]
+        self.log.error(repr(error))
+        self.notify(f"{type(error).__name__}: {first}", severity="error", title="Unexpected error", timeout=10)
+
+    # Navigation
+
+    def _screen(self, name: str) -> Screen:
+        if name not in self._screens:
+            screen = SCREENS_BY_NAME[name].load()()
+            self._screens[name] = screen
+            if name != "collections":
+                self.install_screen(screen, name)
+        return self._screens[name]
+
+    def show_screen(self, name: str) -> None:
+        """Bring a top-level screen forward: back down to it if it is open, else open it on top."""
+        if name not in SCREENS_BY_NAME:
+            self.report(BadInput(f"no screen named {name!r}."))
+            return
+        screen = self._screen(name)
+        if screen in self.screen_stack:
+            while self.screen is not screen:
+                self.pop_screen()
+        else:
+            self.push_screen(screen)
+
+    def action_show_screen(self, name: str) -> None:
+        """Go to a top-level screen by name."""
+        self.show_screen(name)
+
+    def go_back(self) -> None:
+        """Close the current screen unless it is the first one."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def close_screen(self) -> None:
+        """Close the current screen; on the first screen, quit."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        else:
+            self.exit()
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from .help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for entry in SCREENS:
+            yield SystemCommand(entry.title, entry.description, partial(self.show_screen, entry.name))
+        yield SystemCommand("Help", "Every key of this screen, and its id for the [keymap]", self.action_help)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            for title, help_text, callback in commands():
+                yield SystemCommand(title, help_text, callback)
+        yield from super().get_system_commands(screen)
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id of spectui's widgets and screens (the screens are imported first)."""
+    from textual.dom import DOMNode
+
+    for entry in SCREENS:
+        entry.load()
+    ids: set[str] = set()
+    pending = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("spectui."):
+            ids.update(b.id for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding) and b.id)
+    return ids

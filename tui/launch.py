@@ -1,4 +1,4 @@
-"""Start the TUI: resolve the repository (building the demo on first run) and run the app."""
+"""Start the TUI: resolve the repository (from --run, or building the demo on first run) and run the app."""
 
 from __future__ import annotations
 
@@ -8,17 +8,28 @@ from .cli_options import resolve_repo, say
 def launch_app(*, repo: str | None, collection: str | None, run_name: str | None, theme: str | None,
                mouse: bool) -> None:
     """Open the app on the given or configured repository; the first run with none builds the demo."""
+    if run_name:
+        from .commands_analysis import repo_and_collection
+
+        repo_path, collection = repo_and_collection(repo, collection, run_name)
+    else:
+        repo_path = repo_or_demo(repo)
+    from .app import SpectuiApp
+
+    app = SpectuiApp(repo=repo_path, collection=collection, run_name=run_name, theme_name=theme)
+    app.run(mouse=mouse)
+
+
+def repo_or_demo(repo: str | None) -> str:
+    """The repository to open: the given or configured one, else the demo (built once, on the first run)."""
     from spectui.core.errors import BadInput
 
     try:
-        repo_path = resolve_repo(repo)
+        return resolve_repo(repo)
     except BadInput:
         from spectui.core.demo.build import build_demo, default_demo_path
 
         say("no repository configured: building the demo repository (once)...")
         repo_path = str(build_demo(default_demo_path(), progress=say))
         say(f"demo repository ready at {repo_path}")
-    from .app import SpectuiApp
-
-    app = SpectuiApp(repo=repo_path, collection=collection, run_name=run_name, theme_name=theme)
-    app.run(mouse=mouse)
+        return repo_path

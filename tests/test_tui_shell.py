@@ -1,0 +1,207 @@
+"""The app shell: header, help, command palette, quitting and going back, keymap, themes, errors as notifications."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from textual.command import CommandPalette
+
+from spectui.core.errors import BadQuery
+from spectui.tui.app import SpectuiApp, known_binding_ids
+from spectui.tui.help_screen import HelpScreen, binding_rows
+from tui_support import notifications, open_exposures, screen_text, settle, wait_for
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path, monkeypatch):
+    """A configuration directory of the test's own."""
+    directory = tmp_path / "config"
+    directory.mkdir()
+    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def shared_butler(butler, monkeypatch):
+    """Every app opens the session's Butler instead of its own (opening one costs a second)."""
+    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
+
+
+def app_for(demo_repo, **kwargs) -> SpectuiApp:
+    return SpectuiApp(repo=str(demo_repo), **kwargs)
+
+
+async def test_header_names_screen_repo_collection_and_run(demo_repo):
+    app = app_for(demo_repo, collection="u/dagoret/auxtel_latest", run_name="latest")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "table", None) is not None)
+        top = screen_text(app).splitlines()[0]
+        assert "spectui · Exposures" in top and str(demo_repo) in top
+        assert "collection u/dagoret/auxtel_latest" in top and "run latest" in top
+        app.collection = "LATISS/raw/all"
+        await pilot.pause()
+        assert "collection LATISS/raw/all" in screen_text(app).splitlines()[0]
+
+
+async def test_header_shortens_long_values_to_fit_80_columns(demo_repo):
+    long = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
+    app = app_for(demo_repo, collection=long, run_name="latest")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        top = screen_text(app).splitlines()[0]
+        assert len(top.rstrip()) <= 80 and "…" in top
+        assert "collection u/dag" in top and top.rstrip().endswith("run latest")
+
+
+async def test_help_lists_every_binding_of_the_screen_with_its_id(demo_repo):
+    app = app_for(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_exposures(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        listed = {row[3]: row for row in binding_rows(screen)}
+        for binding_id in ("table.search", "table.search_next", "table.filter", "table.frequency", "table.export",
+                           "table.copy", "exposures.query", "table.sort_ascending", "table.selection_view",
+                           "table.hide_column", "table.select", "table.unselect", "table.g_prefix", "app.help",
+                           "app.quit", "table.cursor_down"):
+            assert binding_id in listed, binding_id
+        assert listed["table.filter"][1] == "|, ^f" and listed["table.cursor_down"][1] == "↓, j"
+        text = screen_text(app)
+        assert "table.search" in text and "g s" in text and "Select every row of the view" in text
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("q")
+        assert app.screen is screen
+
+
+async def test_palette_finds_collections_by_typing_coll_and_runs_screen_actions(demo_repo):
+    app = app_for(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_exposures(pilot)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"coll")
+        await wait_for(pilot, lambda: "Collections" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.title == "Collections")
+        assert len(app.screen_stack) == 1
+        await pilot.press("ctrl+p", *"expo", "enter")
+        await wait_for(pilot, lambda: app.screen.title == "Exposures")
+        await pilot.press("ctrl+p", *"frequency table", "enter")
+        await wait_for(pilot, lambda: app.screen.title.startswith("Frequency of"))
+
+
+async def test_q_closes_screens_then_quits_and_escape_goes_back(demo_repo):
+    app = app_for(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_exposures(pilot)
+        await pilot.press("escape")
+        assert app.screen.title == "Collections" and app.is_running
+        await pilot.press("escape")
+        assert app.screen.title == "Collections" and app.is_running
+        await pilot.press("2")
+        assert app.screen.title == "Exposures"
+        await pilot.press("q")
+        assert app.screen.title == "Collections"
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running)
+    assert app.return_code == 0
+
+
+async def test_ctrl_q_quits_from_anywhere(demo_repo):
+    app = app_for(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_exposures(pilot)
+        await pilot.press("vertical_line")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running)
+
+
+async def test_keymap_from_the_config_remaps_by_id_and_names_unknown_ids(demo_repo, config_dir):
+    (config_dir / "config.toml").write_text('[keymap]\n"table.frequency" = "ctrl+o"\n"table.nope" = "x"\n')
+    app = app_for(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_exposures(pilot)
+        await settle(pilot)
+        assert any("table.nope" in m for m in notifications(app))
+        await pilot.press("F")
+        assert app.screen.title == "Exposures"
+        await pilot.press("ctrl+o")
+        assert app.screen.title.startswith("Frequency of")
+
+
+def test_binding_ids_are_unique_per_screen_and_known():
+    ids = known_binding_ids()
+    assert {"app.quit", "app.help", "table.filter", "exposures.query", "collections.use"} <= ids
+
+
+async def test_no_animation_by_default(demo_repo):
+    app = app_for(demo_repo)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.animation_level == "none"
+
+
+@pytest.mark.parametrize("name", ["spectui-dark", "spectui-light", "spectui-high-contrast", "spectui-terminal"])
+async def test_each_theme_applies(demo_repo, name):
+    app = app_for(demo_repo, theme_name=name)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == name and "Collections" in screen_text(app)
+        assert app.current_theme.ansi == (name == "spectui-terminal")
+
+
+async def test_theme_chosen_at_runtime_is_remembered(demo_repo, config_dir):
+    app = app_for(demo_repo)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "spectui-dark"
+        app.theme = "spectui-light"
+        await pilot.pause()
+    saved = tomllib.loads((config_dir / "config.toml").read_text())
+    assert saved["theme"] == "spectui-light"
+    again = app_for(demo_repo)
+    async with again.run_test() as pilot:
+        await pilot.pause()
+        assert again.theme == "spectui-light"
+
+
+async def test_broken_user_theme_gives_one_notification_and_falls_back(demo_repo, config_dir):
+    themes = config_dir / "themes"
+    themes.mkdir()
+    (themes / "good.toml").write_text('name = "mine"\nprimary = "#336699"\ndark = true\n')
+    (themes / "bad.toml").write_text('name = "broken"\nprimary = "not-a-colour"\n')
+    (config_dir / "config.toml").write_text('theme = "broken"\n')
+    app = app_for(demo_repo)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        shown = notifications(app)
+        assert len(shown) == 1 and "bad.toml" in shown[0] and "Using spectui-dark" in shown[0]
+        assert app.theme == "spectui-dark" and "mine" in app.available_themes
+
+
+async def test_unknown_theme_and_broken_config_are_notified_not_fatal(demo_repo, config_dir):
+    (config_dir / "config.toml").write_text("theme = \n")
+    app = app_for(demo_repo, theme_name="nosuch")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        shown = " ".join(notifications(app))
+        assert "not valid TOML" in shown and "unknown theme 'nosuch'" in shown
+        assert app.theme == "spectui-dark" and app.is_running
+
+
+async def test_core_errors_become_notifications_and_the_app_keeps_running(demo_repo, monkeypatch):
+    def failing(butler, selection):
+        raise BadQuery("bad exposure query: something the user typed.")
+
+    monkeypatch.setattr("spectui.core.exposures.query_exposures", failing)
+    app = app_for(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_screen("exposures")
+        await settle(pilot)
+        assert "bad exposure query: something the user typed." in notifications(app)
+        assert app.is_running and app.screen.view is None
+        assert "no exposures loaded" in screen_text(app)

@@ -1,0 +1,41 @@
+"""Helpers for the TUI tests: waiting for the app to get somewhere, and reading what it shows."""
+
+from __future__ import annotations
+
+import time
+
+PAUSE = 0.02
+
+
+async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
+    """Let the app run until `condition()` holds (a failed test rather than a hang if it never does)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app never got there: {condition.__doc__ or condition}")
+        await pilot.pause(PAUSE)
+
+
+async def settle(pilot) -> None:
+    """Wait for every worker to finish and the screen to catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_exposures(pilot):
+    """Go to the exposures screen and wait until its table is shown; the screen."""
+    app = pilot.app
+    app.show_screen("exposures")
+    await wait_for(pilot, lambda: getattr(app.screen, "table", None) is not None)
+    await settle(pilot)
+    return app.screen
+
+
+def notifications(app) -> list[str]:
+    """The messages of the notifications currently shown."""
+    return [n.message for n in app._notifications]
+
+
+def screen_text(app) -> str:
+    """The visible text of the current screen (what a terminal would show, without colours)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -1,0 +1,109 @@
+"""The exposures screen: the selected exposures from the Butler in a fast table, re-queried in a worker."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Label
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from spectui.core.errors import SpectuiError
+from spectui.core.exposure_choices import describe_selection
+from spectui.core.exposures import ExposureSelection
+
+from .busy_line import BusyLine
+from .fast_table import DisplayTable
+from .query_screen import QueryScreen
+from .table_screen import TableScreen
+
+QUERY_GROUP = "exposures-query"
+
+
+class ExposuresScreen(TableScreen):
+    """Lists the exposures of the current selection (science hologram exposures at first)."""
+
+    HELP = ("The exposures of the selection shown above the table; r changes the nights, dispersers and filters "
+            "and queries the Butler again (escape cancels a running query).\n\n" + TableScreen.HELP)
+    BINDINGS = [
+        Binding("r", "query", "Query", tooltip="Choose nights, dispersers, filters and query the Butler again",
+                id="exposures.query"),
+    ]
+
+    export_stem = "exposures"
+
+    def __init__(self) -> None:
+        super().__init__(title="Exposures")
+        self.selection = ExposureSelection()
+        self.loading_selection: ExposureSelection | None = None
+        self.query_worker: Worker | None = None
+
+    def compose_top(self) -> ComposeResult:
+        yield Label("", id="selection-line", classes="status-line")
+        yield BusyLine(id="busy")
+
+    def on_mount(self) -> None:
+        self.load(self.selection)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "query":
+            return True
+        return super().check_action(action, parameters)
+
+    def action_query(self) -> None:
+        """Edit the selection, then query the Butler with it."""
+        self.app.push_screen(QueryScreen(self.selection), lambda chosen: chosen and self.load(chosen))
+
+    def load(self, selection: ExposureSelection) -> None:
+        """Query the exposures of `selection` in a worker, showing that it runs meanwhile."""
+        self.loading_selection = selection
+        self.query_one(BusyLine).start(f"querying the Butler: {describe_selection(selection)}")
+        self.query_worker = self.run_worker(lambda: self._run_query(selection), thread=True, exclusive=True,
+                                            group=QUERY_GROUP, exit_on_error=False, description="Querying exposures")
+
+    def _run_query(self, selection: ExposureSelection) -> None:
+        from spectui.core.exposures import query_exposures
+
+        worker = get_current_worker()
+        with self.app.butler() as butler:
+            frame = query_exposures(butler, selection)
+        display = DisplayTable(frame)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._loaded, selection, frame, display)
+
+    def _loaded(self, selection: ExposureSelection, frame, display: DisplayTable) -> None:
+        from spectui.core.views import TableView
+
+        self.selection, self.loading_selection = selection, None
+        self.query_one(BusyLine).stop()
+        self.display_table = display
+        if self.view is None:
+            self.view = TableView(frame, key="id")
+        else:
+            try:
+                self.view.replace_base(frame)
+            except SpectuiError as exc:
+                self.app.report(exc)
+        self._show_selection(describe_selection(selection))
+        self.redraw()
+        self.refresh_bindings()
+
+    def _show_selection(self, text: str) -> None:
+        self.query_one("#selection-line", Label).update(f" {text}")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self.query_worker and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self._query_ended("query cancelled" if event.state == WorkerState.CANCELLED else "")
+
+    def _query_ended(self, note: str) -> None:
+        self.loading_selection = None
+        self.query_one(BusyLine).stop()
+        self._show_selection(describe_selection(self.selection) if self.view is not None else "no exposures loaded")
+        self.update_status(note)
+
+    def action_back(self) -> None:
+        """Escape: cancel a running query, else as on any table."""
+        if self.loading_selection is not None:
+            self.workers.cancel_group(self, QUERY_GROUP)
+            self.app.notify("Query cancelled; the table shows the previous exposures.", title="Cancelled")
+            return
+        super().action_back()

@@ -1,0 +1,173 @@
+"""The big-table widget: textual-fastdatatable with vim keys, swapping in new views of a table without remounting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual_fastdatatable import ArrowBackend, DataTable
+from textual_fastdatatable.format import display_text
+
+from spectui.core.views import decimal_places
+
+SELECTED_MARK = "•"
+MAX_COLUMN_WIDTH = 40
+
+
+class MeasuredBackend(ArrowBackend):
+    """An Arrow backend given its column widths, so each new view of one table is not measured again."""
+
+    def __init__(self, data: pa.Table, widths: Sequence[int]) -> None:
+        super().__init__(data)
+        self._column_content_widths = list(widths)
+
+
+class DisplayTable:
+    """A DataFrame converted once to Arrow for display, with each column's width measured once."""
+
+    def __init__(self, frame) -> None:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        self.table = pa.Table.from_arrays([_for_display(c) for c in table.columns], names=table.column_names)
+        measured = ArrowBackend(self.table).column_content_widths
+        self.widths = dict(zip(self.table.column_names, measured))
+
+    def backend(self, positions: np.ndarray, columns: Sequence[str], selected: np.ndarray | None) -> MeasuredBackend:
+        """The rows at `positions`, the given columns, and a selection-mark column first when `selected` is given."""
+        view = self.table.select(list(columns)).take(pa.array(positions, type=pa.int64()))
+        widths = [self.widths[c] for c in columns]
+        if selected is not None:
+            marks = pa.array(np.where(selected, SELECTED_MARK, ""), type=pa.string())
+            view = view.add_column(0, " ", marks)
+            widths = [1, *widths]
+        return MeasuredBackend(view, widths)
+
+
+def _for_display(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Floats as fixed-point decimals (exact, aligned) when that suits them; everything else unchanged."""
+    if not pa.types.is_floating(column.type):
+        return column
+    places = decimal_places(column.to_numpy())
+    if places is None:
+        return column
+    finite = pc.if_else(pc.is_finite(column), column, None)
+    return pc.round(finite, places).cast(pa.decimal128(38, places))
+
+
+class FastTable(DataTable, inherit_bindings=False):
+    """A fastdatatable with arrow and vim keys whose content is replaced in place by `show`."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.cursor_up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.cursor_down"),
+        Binding("left,h", "cursor_left", "Left", show=False, id="table.cursor_left"),
+        Binding("right,l", "cursor_right", "Right", show=False, id="table.cursor_right"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home", "first_row", "First row", show=False, id="table.first_row"),
+        Binding("end,G", "last_row", "Last row", show=False, id="table.last_row"),
+        Binding("ctrl+left,0", "first_column", "First column", show=False, id="table.first_column"),
+        Binding("ctrl+right,dollar_sign", "last_column", "Last column", show=False, id="table.last_column"),
+    ]
+
+    def __init__(self, backend: MeasuredBackend, *, fixed_columns: int = 0, cursor_type: str = "cell",
+                 id: str | None = None) -> None:
+        super().__init__(backend=backend, show_row_labels=False, fixed_columns=fixed_columns, null_rep="·",
+                         render_markup=False, max_column_content_width=MAX_COLUMN_WIDTH, cursor_type=cursor_type,
+                         id=id)
+
+    def show(self, backend: MeasuredBackend, *, row: int = 0, column: int | None = None) -> None:
+        """Display a new view of the table, with the cursor at `row` (and `column`, default: unchanged)."""
+        backend.render_markup = False
+        self.backend = backend
+        self._ordered_columns = None
+        self._update_count += 1
+        self._clear_caches()
+        self._require_update_dimensions = False
+        self._update_dimensions([])
+        target = Coordinate(max(0, min(row, self.row_count - 1)),
+                            max(0, min(self.cursor_column if column is None else column, self.column_count - 1)))
+        self.cursor_coordinate = target
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int, cursor: bool = False,
+                     hover: bool = False, in_range: bool = False):
+        """Draw a plain data cell as one styled segment, as the widget would but without rich's layout machinery.
+
+        A full repaint draws hundreds of cells, and this keeps a sort or filter of a big table within a frame
+        or two; headers, labels and any value that is not plain text, a number or a time go the widget's way.
+        """
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover, in_range)
+        key = (row_index, column_index, base_style, cursor, hover, in_range, self._show_hover_cursor,
+               self._update_count, self._pseudo_class_state)
+        cached = self._cell_render_cache.get(key)
+        if cached is not None:
+            return cached
+        shown = _plain_cell(self.backend.get_cell_at(row_index, column_index), self.null_rep.plain,
+                            self.ordered_columns[column_index])
+        if shown is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover, in_range)
+        text, align = shown
+        fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, fixed, hover, cursor, in_range, self.show_cursor, self._show_hover_cursor,
+            self.cursor_type == "range", self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css")
+        style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style + post_style
+        lines = [[Segment(f" {_fit(text, width - 2, align)} ", style)]]
+        self._cell_render_cache[key] = lines
+        return lines
+
+    def action_first_row(self) -> None:
+        """Move to the first row."""
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        """Move to the last row."""
+        self.move_cursor(row=max(0, self.row_count - 1))
+
+    def action_first_column(self) -> None:
+        """Move to the first column."""
+        self.move_cursor(column=0)
+
+    def action_last_column(self) -> None:
+        """Move to the last column."""
+        self.move_cursor(column=max(0, self.column_count - 1))
+
+
+def _plain_cell(value, null_text: str, column) -> tuple[str, str] | None:
+    """The text of a cell and its alignment, for values drawn as plain text; None for anything else."""
+    if value is None:
+        return null_text, "center"
+    if isinstance(value, str):
+        return (value, "left") if "\n" not in value and "\r" not in value else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal, dt.datetime, dt.date)):
+        return display_text(value, column, render_markup=False), "right"
+    return None
+
+
+def _fit(text: str, width: int, align: str) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis when too long, else padded to its alignment."""
+    if width <= 0:
+        return ""
+    size = len(text) if text.isascii() else cell_len(text)
+    if size > width:
+        return set_cell_size(text, width - 1) + "…"
+    gap = width - size
+    if align == "right":
+        return " " * gap + text
+    if align == "center":
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+    return text + " " * gap

@@ -1,0 +1,31 @@
+"""The app's top-level screens: name, title, what it is for, its key, and where its class lives (imported on first use)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    """One screen reachable by name from the command palette and by its key from anywhere."""
+
+    name: str
+    title: str
+    description: str
+    key: str
+    location: str
+
+    def load(self) -> type:
+        """The screen class (importing its module now keeps start-up light)."""
+        module, _, cls = self.location.partition(":")
+        return getattr(importlib.import_module(module), cls)
+
+
+SCREENS = (
+    ScreenEntry("collections", "Collections", "Search collections and choose the current one", "1",
+                "spectui.tui.collections_screen:CollectionsScreen"),
+    ScreenEntry("exposures", "Exposures", "Browse, filter and export the selected exposures", "2",
+                "spectui.tui.exposures_screen:ExposuresScreen"),
+)
+SCREENS_BY_NAME = {entry.name: entry for entry in SCREENS}
