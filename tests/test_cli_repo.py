@@ -64,3 +64,13 @@ def test_demo_command_prints_the_path(tmp_path):
 ])
 def test_bad_input_is_one_line_and_exit_2(demo_repo, args, message):
     assert_one_line_error(run(*[a.replace("{repo}", str(demo_repo)) for a in args]), message)
+
+
+def test_run_names_stand_for_the_repository(demo_repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(tmp_path / "config"))
+    assert run("runs", "add", "demo32", "--repo", str(demo_repo), "-c", "u/other/unrelated_run").exit_code == 0
+    by_run = run("exposures", "--run", "demo32", "-o", "-")
+    by_repo = run("exposures", "--repo", str(demo_repo), "-o", "-")
+    assert by_run.exit_code == 0 and by_run.stdout == by_repo.stdout
+    assert "u/other/unrelated_run" in run("collections", "u/other/*", "--run", "demo32").stdout
+    assert_one_line_error(run("exposures", "--run", "nope", "-o", "-"), "no run named 'nope'")

@@ -80,6 +80,15 @@ def repo_and_collection(repo: str | None, collection: str | None, run_name: str 
     return resolve_repo(repo), collection
 
 
+def repo_of_run(repo: str | None, run_name: str | None) -> str:
+    """The repository from --repo, else from --run's registry entry, else the default one."""
+    if run_name and not repo:
+        from spectui.core.runs import get_run
+
+        repo = get_run(run_name).repo or None
+    return resolve_repo(repo)
+
+
 def day_obs_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
     """Turn a YYYYMMDD option into an int, or a one-line error."""
     if value is None:

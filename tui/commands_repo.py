@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import repo_option, resolve_repo, say, selection_from, selection_options
+from .cli_options import repo_of_run, repo_option, run_option, say, selection_from, selection_options
 
 
 @click.command()
@@ -28,15 +28,17 @@ def demo(path: Path | None, nights: int, seed: int, force: bool) -> None:
 @click.command()
 @click.argument("pattern", default="*")
 @repo_option
+@run_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--no-counts", is_flag=True, help="Skip counting datasets (faster on huge repositories).")
 @click.option("--all-types", is_flag=True, help="Also show _config/_log/_metadata dataset types.")
-def collections(pattern: str, repo: str | None, fmt: str, no_counts: bool, all_types: bool) -> None:
+def collections(pattern: str, repo: str | None, run_name: str | None, fmt: str, no_counts: bool,
+                all_types: bool) -> None:
     """Collections matching PATTERN (glob; comma-separated for several), with types and dataset counts."""
     from spectui.core.collections import search_collections
     from spectui.core.repo import open_repo
 
-    butler = open_repo(resolve_repo(repo))
+    butler = open_repo(repo_of_run(repo, run_name))
     found = search_collections(butler, pattern, counts=not no_counts, show_hidden=all_types)
     if not found:
         say(f"no collection matches {pattern!r}.")
@@ -73,10 +75,11 @@ def collections(pattern: str, repo: str | None, fmt: str, no_counts: bool, all_t
 
 @click.command()
 @repo_option
+@run_option
 @selection_options
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="Output file: .csv, .parquet or .json by extension; - for CSV on stdout.")
-def exposures(repo: str | None, output: str, **kwargs) -> None:
+def exposures(repo: str | None, run_name: str | None, output: str, **kwargs) -> None:
     """List exposures (science hologram exposures by default) to a file."""
     from spectui.core.exposures import query_exposures
     from spectui.core.repo import open_repo
@@ -84,7 +87,7 @@ def exposures(repo: str | None, output: str, **kwargs) -> None:
 
     selection = selection_from(kwargs)
     check_output_path(output)
-    butler = open_repo(resolve_repo(repo))
+    butler = open_repo(repo_of_run(repo, run_name))
     frame = query_exposures(butler, selection)
     written = write_table(frame, output)
     if written:
