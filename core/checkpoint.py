@@ -1,0 +1,107 @@
+"""Checkpoints of a running extraction: finished chunks saved as Parquet parts in a directory beside the output.
+
+Each part is written to a temporary name and renamed, so a part is either whole or absent whatever kills the
+process (Ctrl-C, kill -9, a full disk); a resumed extraction reads the parts back and skips their visits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from .errors import BadInput, OutputError
+
+IDENTITY = "extraction.json"
+PART_GLOB = "part-*.parquet"
+
+
+def checkpoint_dir(output: str | os.PathLike) -> Path:
+    """Where the checkpoint of an extraction writing `output` lives: a hidden directory beside it."""
+    target = Path(output).expanduser().absolute()
+    return target.parent / f".{target.name}.checkpoint"
+
+
+class Checkpoint:
+    """The saved chunks of one extraction, tied to what is extracted (repository, collection, selection)."""
+
+    def __init__(self, output: str | os.PathLike, identity: dict) -> None:
+        self.directory = checkpoint_dir(output)
+        self.identity = identity
+        self._next_part = 0
+
+    def exists(self) -> bool:
+        """True when an earlier run left saved chunks here."""
+        return (self.directory / IDENTITY).is_file()
+
+    def open(self, *, resume: bool) -> list:
+        """Start saving; with `resume`, return the chunks an earlier run of the same extraction saved."""
+        if self.exists() and not resume:
+            raise BadInput(f"an interrupted extraction left a checkpoint in {self.directory}: pass --resume to "
+                           "finish it, or delete that directory to start over.")
+        saved = []
+        if self.exists():
+            recorded = json.loads((self.directory / IDENTITY).read_text())
+            if recorded != self.identity:
+                raise BadInput(f"the checkpoint in {self.directory} belongs to another extraction "
+                               f"({_difference(recorded, self.identity)}); delete it or change the output file.")
+            saved = self._read_parts()
+        else:
+            self._write_identity()
+        return saved
+
+    def save(self, table) -> None:
+        """Add one finished chunk; it is on disk, whole, when this returns."""
+        import pyarrow.parquet as pq
+
+        final = self.directory / f"part-{self._next_part:06d}.parquet"
+        partial = final.with_suffix(".tmp")
+        try:
+            pq.write_table(table, partial)
+            with open(partial, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, final)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise OutputError(f"cannot save progress in {self.directory}: {exc.strerror or exc}; the chunks "
+                              "saved so far are kept, free some space and run again with --resume.") from exc
+        self._next_part += 1
+
+    def remove(self) -> None:
+        """Delete the checkpoint once the output file is complete."""
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _write_identity(self) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for leftover in self.directory.glob("part-*"):
+                leftover.unlink()
+            temporary = self.directory / f"{IDENTITY}.tmp"
+            temporary.write_text(json.dumps(self.identity, indent=1))
+            os.replace(temporary, self.directory / IDENTITY)
+        except OSError as exc:
+            raise OutputError(f"cannot create the checkpoint {self.directory}: {exc.strerror or exc}.") from exc
+
+    def _read_parts(self) -> list:
+        import pyarrow.parquet as pq
+
+        for leftover in self.directory.glob("part-*.tmp"):
+            leftover.unlink()
+        parts = sorted(self.directory.glob(PART_GLOB))
+        tables = []
+        for path in parts:
+            try:
+                tables.append(pq.read_table(path))
+            except (OSError, ValueError) as exc:
+                raise BadInput(f"the checkpoint part {path} is unreadable ({exc}); delete {self.directory} "
+                               "to start over.") from exc
+        self._next_part = 1 + max((int(p.stem.split("-")[1]) for p in parts), default=-1)
+        return tables
+
+
+def _difference(recorded: dict, wanted: dict) -> str:
+    keys = [k for k in sorted(set(recorded) | set(wanted)) if recorded.get(k) != wanted.get(k)]
+    return ", ".join(f"{k}: {recorded.get(k)!r} there, {wanted.get(k)!r} now" for k in keys[:2])

@@ -1,0 +1,157 @@
+"""Where chunks of work run: in this process, in a pool of processes, or on a dask.distributed cluster.
+
+A dask `Client` offers a `concurrent.futures.Executor`, so the three share one scheduling loop that keeps a few
+chunks in flight per worker, hands each finished chunk over at once, and stops promptly when cancelled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent import futures
+from dataclasses import dataclass
+
+from .errors import BadInput, SpectuiError
+
+IN_FLIGHT_PER_SLOT = 2
+POLL_SECONDS = 0.2
+DASK_PREFIX = "dask://"
+
+
+@dataclass(frozen=True)
+class ExecutorChoice:
+    """A validated --executor: its kind ('local', 'process' or 'dask'), worker count and dask address."""
+
+    kind: str
+    workers: int
+    address: str = ""
+
+
+def parse_executor(spec: str, workers: int) -> ExecutorChoice:
+    """Check an --executor value early: 'auto' is local for one worker and a process pool for more."""
+    spec = (spec or "auto").strip()
+    if workers < 1:
+        raise BadInput(f"--workers must be at least 1 (got {workers}).")
+    if spec == "auto":
+        return ExecutorChoice("local" if workers == 1 else "process", workers)
+    if spec == "local":
+        if workers != 1:
+            raise BadInput("--executor local reads in this process: leave --workers at 1, or use process.")
+        return ExecutorChoice("local", 1)
+    if spec == "process":
+        return ExecutorChoice("process", workers)
+    if spec.startswith(DASK_PREFIX):
+        address = spec[len(DASK_PREFIX):]
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise BadInput(f"bad --executor {spec!r}: write dask://HOST:PORT, e.g. dask://127.0.0.1:8786.")
+        return ExecutorChoice("dask", workers, address)
+    raise BadInput(f"unknown --executor {spec!r}: use local, process or dask://HOST:PORT.")
+
+
+@contextlib.contextmanager
+def open_executor(choice: ExecutorChoice, preload: tuple[str, ...] = ()) -> Iterator[tuple[futures.Executor | None, int]]:
+    """The executor (None means run inline) and how many chunks it runs at once.
+
+    Worker processes start at once and import `preload` while the caller is still busy (e.g. querying).
+    """
+    if choice.kind == "local":
+        yield None, 1
+        return
+    if choice.kind == "process":
+        pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=_process_context(),
+                                           initializer=_prepare_worker, initargs=(preload,))
+        for _ in range(choice.workers):
+            pool.submit(_ready)
+        try:
+            yield pool, choice.workers
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        return
+    client = _dask_client(choice.address)
+    try:
+        slots = max(1, sum(client.nthreads().values()))
+        yield client.get_executor(pure=False), slots
+    finally:
+        client.close()
+
+
+def _process_context():
+    """Fresh worker processes (forkserver, else spawn): forking a process holding database connections is unsafe."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _prepare_worker(preload: tuple[str, ...]) -> None:
+    """Import what chunks need, and leave Ctrl-C and hang-ups to the main process, which stops the workers."""
+    import importlib
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    for module in preload:
+        importlib.import_module(module)
+
+
+def _ready() -> None:
+    """A task that only makes the pool start its worker processes now."""
+
+
+def _dask_client(address: str):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise BadInput("--executor dask://... needs dask.distributed: pip install 'spectui[dask]'.") from None
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise BadInput(f"cannot reach the dask scheduler at {address}: {exc}.") from exc
+
+
+def run_chunks(executor: futures.Executor | None, slots: int, function: Callable, chunks: Iterable[tuple],
+               on_done: Callable[[object], None], cancel: threading.Event) -> bool:
+    """Run `function(*chunk)` for every chunk, calling `on_done(result)` in this thread as each finishes.
+
+    Returns False when cancelled; chunks already running are still finished and handed over first.
+    """
+    if executor is None:
+        for chunk in chunks:
+            if cancel.is_set():
+                return False
+            on_done(function(*chunk))
+        return not cancel.is_set()
+    pending: set[futures.Future] = set()
+    chunk_iter = iter(chunks)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and not cancel.is_set() and len(pending) < slots * IN_FLIGHT_PER_SLOT:
+                chunk = next(chunk_iter, None)
+                if chunk is None:
+                    exhausted = True
+                else:
+                    pending.add(executor.submit(function, *chunk))
+            if not pending:
+                return not cancel.is_set()
+            if cancel.is_set():
+                for future in pending:
+                    future.cancel()
+            done, pending = futures.wait(pending, timeout=POLL_SECONDS, return_when=futures.FIRST_COMPLETED)
+            for future in done:
+                if not future.cancelled():
+                    on_done(_result(future))
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _result(future: futures.Future):
+    try:
+        return future.result()
+    except futures.BrokenExecutor as exc:
+        raise SpectuiError("a worker process died (out of memory or killed); the finished chunks are saved: "
+                           "run again with --resume.") from exc

@@ -1,0 +1,266 @@
+"""Extract a collection's Spectractor results into one typed table: one row per visit, keyed by its refs' visit id.
+
+The refs come from one bulk query per dataset type, their files' URIs from `get_many_uris` one chunk at a time,
+and the files are read where the executor runs chunks; finished chunks go to a checkpoint beside the output.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .checkpoint import Checkpoint
+from .errors import BadInput, Cancelled, OutputError
+from .executors import open_executor, parse_executor, run_chunks
+from .exposures import ExposureSelection, query_exposures
+from .extract_rows import FIT_SECTIONS, SPECTRUM, extract_chunk, rows_frame
+from .repo import butler_errors, open_repo
+
+DATASET_TYPES = (SPECTRUM, *FIT_SECTIONS)
+CHUNKS_PER_SLOT = 8
+MIN_CHUNK, MAX_CHUNK = 16, 400
+PROGRESS_INTERVAL = 0.25
+RECENT_FAILURES = 5
+WORKER_MODULES = ("spectui.core.extract_rows", "pyarrow", "numpy")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an extraction stands: phase ('query', 'read', 'write', 'done'), counts, speed and recent failures."""
+
+    phase: str
+    done: int = 0
+    total: int = 0
+    ok: int = 0
+    partial: int = 0
+    failed: int = 0
+    elapsed: float = 0.0
+    rate: float = 0.0
+    eta: float | None = None
+    recent_failures: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass
+class ExtractResult:
+    """The result table, where it was written, and how many visits were ok, partial or failed."""
+
+    frame: object
+    output: Path | None
+    ok: int
+    partial: int
+    failed: int
+    resumed: int
+    seconds: float
+    dataset_types: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def failures(self):
+        """The visits that are not ok: id, status and the reason."""
+        frame = self.frame
+        return frame.loc[frame["status"] != "ok", ["id", "status", "error"]].reset_index(drop=True)
+
+
+def extract(source, collection: str, output: str | os.PathLike | None = None, *, workers: int = 1,
+            executor: str = "auto", resume: bool = False, legacy_names: bool = False,
+            selection: ExposureSelection | None = None, progress: Callable[[Progress], None] | None = None,
+            cancel: threading.Event | None = None) -> ExtractResult:
+    """Extract `collection` (from a repository path/alias or an open Butler) to a table, and to `output` if given.
+
+    Raises Cancelled when `cancel` is set, after saving the chunks already read; `resume` picks them up again.
+    """
+    from .tables import check_output_path
+
+    choice = parse_executor(executor, workers)
+    cancel = cancel or threading.Event()
+    if output is not None:
+        check_output_path(output)
+    if resume and (output is None or str(output) == "-"):
+        raise BadInput("--resume needs an output file: the checkpoint lives beside it.")
+    butler = open_repo(source) if isinstance(source, (str, os.PathLike)) else source
+    roots = _datastore_roots(butler)
+    if output is not None:
+        _refuse_inside_repository(output, roots)
+    tracker = _Tracker(progress)
+    tracker.emit("query", force=True)
+    with open_executor(choice, preload=WORKER_MODULES) as (pool, slots):
+        refs, expected = find_refs(butler, collection, selection)
+        checkpoint = _checkpoint(output, roots, collection, selection)
+        saved = _only_visits(checkpoint.open(resume=resume) if checkpoint else [], refs)
+        done = {visit for table in saved for visit in table.column("id").to_pylist()}
+        todo = sorted(visit for visit in refs if visit not in done)
+        tracker.start(total=len(refs), saved=saved)
+        tables = list(saved)
+
+        def finished(table) -> None:
+            if checkpoint:
+                checkpoint.save(table)
+            tables.append(table)
+            tracker.add(table)
+
+        size = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(todo) / (slots * CHUNKS_PER_SLOT))))
+        completed = run_chunks(pool, slots, extract_chunk, _chunks(butler, todo, refs, expected, size),
+                               finished, cancel)
+    if not completed:
+        where = (f"{tracker.done} are saved in {checkpoint.directory}: run the same command with --resume to finish"
+                 if checkpoint else "nothing was saved")
+        raise Cancelled(f"stopped after {tracker.done} of {len(refs)} visits; {where}.")
+    tracker.emit("write", force=True)
+    frame = rows_frame(tables, legacy_names=legacy_names)
+    written = None
+    if output is not None:
+        from .tables import write_table
+
+        written = write_table(frame, output)
+        if checkpoint:
+            checkpoint.remove()
+    tracker.emit("done", force=True)
+    return ExtractResult(frame=frame, output=written, ok=tracker.ok, partial=tracker.partial, failed=tracker.failed,
+                         resumed=len(done), seconds=tracker.elapsed(), dataset_types=expected)
+
+
+def find_refs(butler, collection: str, selection: ExposureSelection | None = None):
+    """Per visit, the ref of each Spectractor dataset type; and the types this collection holds (spectrum first)."""
+    by_visit: dict[int, dict[str, object]] = {}
+    present = []
+    with butler_errors("dataset query"):
+        butler.collections.get_info(collection)
+        for dataset_type in DATASET_TYPES:
+            found = _query(butler, dataset_type, collection)
+            if found or dataset_type == SPECTRUM:
+                present.append(dataset_type)
+            for ref in found:
+                by_visit.setdefault(int(ref.dataId["visit"]), {})[dataset_type] = ref
+    if not any(SPECTRUM in types for types in by_visit.values()):
+        raise BadInput(f"collection {collection!r} holds no {SPECTRUM} datasets: nothing to extract "
+                       "(`spectui collections` shows which collections have them).")
+    if selection is not None and selection != ExposureSelection():
+        chosen = set(query_exposures(butler, selection)["id"].tolist())
+        by_visit = {visit: types for visit, types in by_visit.items() if visit in chosen}
+        if not by_visit:
+            raise BadInput(f"no visit of {collection!r} with Spectractor outputs matches the selection.")
+    return by_visit, tuple(present)
+
+
+def _query(butler, dataset_type: str, collection: str) -> list:
+    from lsst.daf.butler import MissingDatasetTypeError
+
+    try:
+        return butler.query_datasets(dataset_type, collections=collection, find_first=True, limit=None,
+                                     explain=False)
+    except MissingDatasetTypeError:
+        return []
+
+
+def _chunks(butler, todo: list[int], refs: dict[int, dict], expected: tuple[str, ...],
+            size: int) -> Iterator[tuple]:
+    """The chunks to read, each with its files' locations resolved in bulk just before it is handed out."""
+    for start in range(0, len(todo), size):
+        visits = todo[start:start + size]
+        wanted = [ref for visit in visits for ref in refs[visit].values()]
+        with butler_errors("file lookup"):
+            uris = butler.get_many_uris(wanted, allow_missing=True)
+        units = []
+        for visit in visits:
+            locations = {}
+            for dataset_type, ref in refs[visit].items():
+                located = uris.get(ref)
+                primary = located.primaryURI if located else None
+                locations[dataset_type] = _location(primary) if primary else ""
+            units.append((visit, locations))
+        yield units, expected
+
+
+def _location(uri) -> str:
+    """A plain path for local files (fast to open), the full URI otherwise."""
+    return uri.ospath if uri.isLocal else uri.geturl()
+
+
+def _datastore_roots(butler) -> list[str]:
+    return sorted(str(root) for root in butler.get_datastore_roots().values() if root is not None)
+
+
+def _refuse_inside_repository(output: str | os.PathLike, roots: list[str]) -> None:
+    """Refuse an output inside the Butler repository: spectui only ever reads there."""
+    if str(output) == "-":
+        return
+    target = Path(output).expanduser().absolute()
+    from lsst.resources import ResourcePath
+
+    for root in map(ResourcePath, roots):
+        if root.isLocal:
+            repository = Path(root.ospath).absolute()
+            if target == repository or repository in target.parents:
+                raise OutputError(f"{target} is inside the Butler repository {repository}; spectui never writes "
+                                  "there: choose another output path.")
+
+
+def _checkpoint(output, roots: list[str], collection: str, selection: ExposureSelection | None):
+    if output is None or str(output) == "-":
+        return None
+    return Checkpoint(output, {"repository": roots, "collection": collection,
+                               "selection": asdict(selection) if selection else None})
+
+
+def _only_visits(tables: list, refs: dict) -> list:
+    """Saved chunks restricted to the visits still selected."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wanted = pa.array(sorted(refs), pa.int64())
+    return [table.filter(pc.is_in(table.column("id"), value_set=wanted)) for table in tables]
+
+
+class _Tracker:
+    """Counts finished visits and reports progress at most a few times a second."""
+
+    def __init__(self, callback: Callable[[Progress], None] | None) -> None:
+        self.callback = callback
+        self.started = time.perf_counter()
+        self.reading_since = self.started
+        self.last = 0.0
+        self.total = self.done = self.saved = self.ok = self.partial = self.failed = 0
+        self.recent: list[tuple[int, str]] = []
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def start(self, total: int, saved: list) -> None:
+        self.total = total
+        for table in saved:
+            self._count(table)
+        self.saved = self.done
+        self.reading_since = time.perf_counter()
+        self.emit("read", force=True)
+
+    def add(self, table) -> None:
+        self._count(table)
+        self.emit("read")
+
+    def _count(self, table) -> None:
+        statuses = table.column("status").to_pylist()
+        self.done += len(statuses)
+        self.ok += statuses.count("ok")
+        self.partial += statuses.count("partial")
+        self.failed += statuses.count("failed")
+        if "failed" in statuses:
+            errors = table.column("error").to_pylist()
+            ids = table.column("id").to_pylist()
+            self.recent += [(v, e) for v, s, e in zip(ids, statuses, errors) if s == "failed"]
+            self.recent = self.recent[-RECENT_FAILURES:]
+
+    def emit(self, phase: str, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.callback is None or (not force and now - self.last < PROGRESS_INTERVAL):
+            return
+        self.last = now
+        fresh = self.done - self.saved
+        rate = fresh / max(now - self.reading_since, 1e-9) if fresh else 0.0
+        eta = (self.total - self.done) / rate if rate else None
+        self.callback(Progress(phase=phase, done=self.done, total=self.total, ok=self.ok, partial=self.partial,
+                               failed=self.failed, elapsed=now - self.started, rate=rate, eta=eta,
+                               recent_failures=tuple(self.recent)))
