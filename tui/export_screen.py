@@ -35,10 +35,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         super().__init__()
         self.stem, self.rows, self.selected = stem, rows, selected
         self.directory = directory or Path.cwd()
-        self.default_path = str(self._default(False))
+        self.default_path = self._default(False)
 
-    def _default(self, selection: bool) -> Path:
-        return default_export_path(self.directory, f"{self.stem}-selection" if selection else self.stem)
+    def _default(self, selection: bool) -> str:
+        """A new file in the working directory, shown by its name alone (relative paths are taken from there)."""
+        return default_export_path(self.directory, f"{self.stem}-selection" if selection else self.stem).name
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog") as dialog:
@@ -47,7 +48,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 yield RadioButton(f"the view: {self.rows:,} rows", value=True, id="scope-view")
                 yield RadioButton(f"the selection: {self.selected:,} rows", id="scope-selection",
                                   disabled=not self.selected)
-            yield Label("File (.csv, .parquet or .json):")
+            yield Label(f"File (.csv, .parquet or .json; relative to {self.directory}):", id="export-where")
             yield Input(self.default_path, id="export-path", select_on_focus=False)
             yield Label("", id="export-problem", classes="problem")
             yield Label("enter writes · tab switches view/selection · escape cancels", classes="dialog-hint")
@@ -64,8 +65,9 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def _scope_changed(self) -> None:
         field = self.query_one("#export-path", Input)
         if field.value == self.default_path:
-            self.default_path = str(self._default(self.exports_selection))
+            self.default_path = self._default(self.exports_selection)
             field.value = self.default_path
+            field.cursor_position = len(field.value)
 
     @on(Input.Submitted, "#export-path")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -75,16 +75,17 @@ class ExposuresScreen(TableScreen):
 
         self.selection, self.loading_selection = selection, None
         self.query_one(BusyLine).stop()
-        self.display_table = display
         if self.view is None:
-            self.view = TableView(frame, key="id")
+            self.display_table, self.view = display, TableView(frame, key="id")
+            self.redraw()
         else:
-            try:
-                self.view.replace_base(frame)
-            except SpectuiError as exc:
-                self.app.report(exc)
+            with self.changing_view():
+                self.display_table = display
+                try:
+                    self.view.replace_base(frame)
+                except SpectuiError as exc:
+                    self.app.report(exc)
         self._show_selection(describe_selection(selection))
-        self.redraw()
         self.refresh_bindings()
 
     def _show_selection(self, text: str) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -105,17 +108,18 @@ class TableScreen(SpectuiScreen):
         found = self.query("#table-slot FastTable")
         return found.first(FastTable) if found else None
 
-    def redraw(self, row: int | None = None, keep_row: bool = True, column: str | None = None) -> None:
-        """Draw the view again, keeping the cursor on the same row (by key) and column (by name) when possible."""
+    def redraw(self, *, row: int | None = None, key=None, column: str | None = None) -> None:
+        """Draw the view with the cursor on `row`, else on the row holding `key`, else where it was; in `column`."""
         view = self.view
         if view is None or self.display_table is None:
             return
         table = self.table
         column = column or self.current_column
-        if row is None:
-            key = self._cursor_key() if keep_row and table is not None else None
-            row = view.row_of_key(key) if key is not None else None
+        if row is None and key is not None:
+            row = view.row_of_key(key)
             row = 0 if row is None else row
+        elif row is None:
+            row = table.cursor_row if table is not None else 0
         column_index = view.columns.index(column) + 1 if column in view.columns else None
         backend = self.display_table.backend(view.positions, view.columns, view.selected_mask())
         if table is None:
@@ -126,6 +130,13 @@ class TableScreen(SpectuiScreen):
         else:
             table.show(backend, row=row, column=column_index)
         self.update_status()
+
+    @contextlib.contextmanager
+    def changing_view(self) -> Iterator[None]:
+        """Around a change of the view: then redraw it with the cursor on the same row and column, if still shown."""
+        key, column = self._cursor_key(), self.current_column
+        yield
+        self.redraw(key=key, column=column)
 
     def _cursor_key(self):
         table = self.table
@@ -200,16 +211,17 @@ class TableScreen(SpectuiScreen):
         g_key = self._keys_by_action().get("g_prefix", "g")
         return [(f"{g_key} {key}", what) for key, what in self._g_hints()]
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if not self.g_pending:
             return
         self.g_pending = False
         active = self.active_bindings.get(event.key)
         name = active.binding.action.split("(")[0] if active else ""
-        if name in G_VARIANTS:
+        if name in G_VARIANTS or name == "back":
             event.stop()
             event.prevent_default()
-            self.run_action(G_VARIANTS[name][0])
+        if name in G_VARIANTS:
+            await self.run_action(G_VARIANTS[name][0])
         self.update_status()
 
     def palette_commands(self):
@@ -285,11 +297,11 @@ class TableScreen(SpectuiScreen):
             return
         prompt = self.query_one(PromptBar)
         try:
-            self.view.set_filter(event.value)
+            with self.changing_view():
+                self.view.set_filter(event.value)
         except BadInput as exc:
             prompt.say(exc.message, problem=True)
             return
-        self.redraw()
         prompt.say(self.view.counts_text())
 
     @on(PromptBar.Submitted)
@@ -297,11 +309,11 @@ class TableScreen(SpectuiScreen):
         prompt = self.query_one(PromptBar)
         if event.purpose == "filter":
             try:
-                self.view.set_filter(event.value)
+                with self.changing_view():
+                    self.view.set_filter(event.value)
             except BadInput as exc:
                 self.app.report(exc)
                 return
-            self.redraw()
         else:
             self.search_text = event.value
         prompt.close()
@@ -313,8 +325,8 @@ class TableScreen(SpectuiScreen):
     @on(PromptBar.Cancelled)
     def _prompt_cancelled(self, event: PromptBar.Cancelled) -> None:
         if event.purpose == "filter" and self.view.filter_text != self._filter_before:
-            self.view.set_filter(self._filter_before)
-            self.redraw()
+            with self.changing_view():
+                self.view.set_filter(self._filter_before)
         self.query_one(PromptBar).close()
         if self.table is not None:
             self.table.focus()
@@ -326,8 +338,8 @@ class TableScreen(SpectuiScreen):
         """Sort by the current column."""
         column = self._column_or_say()
         if column is not None:
-            self.view.sort_by(column, ascending)
-            self.redraw()
+            with self.changing_view():
+                self.view.sort_by(column, ascending)
 
     @reports_errors
     def action_hide_column(self) -> None:
@@ -340,8 +352,8 @@ class TableScreen(SpectuiScreen):
 
     def action_show_all_columns(self) -> None:
         """Show every hidden column."""
-        self.view.show_all_columns()
-        self.redraw()
+        with self.changing_view():
+            self.view.show_all_columns()
 
     @reports_errors
     def action_frequency(self) -> None:
@@ -375,8 +387,8 @@ class TableScreen(SpectuiScreen):
 
     def action_select_all(self, selected: bool) -> None:
         """Select (or unselect) every row of the view."""
-        self.view.select_all(selected)
-        self.redraw()
+        with self.changing_view():
+            self.view.select_all(selected)
 
     @reports_errors
     def action_selection_view(self) -> None:

@@ -1,0 +1,142 @@
+"""The collections screen: live glob search, details with counts, registered runs, Enter makes one current."""
+
+from __future__ import annotations
+
+import pytest
+
+from spectui.core.collection_search import matching_runs, same_repo, search_pattern
+from spectui.core.runs import Run
+from spectui.tui.app import SpectuiApp
+from tui_support import notifications, screen_text, settle, wait_for
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path, monkeypatch):
+    directory = tmp_path / "config"
+    directory.mkdir()
+    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def shared_butler(butler, monkeypatch):
+    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
+
+
+def names(screen) -> list[str]:
+    return [getattr(entry, "name") for entry in screen.results]
+
+
+async def started(pilot):
+    await wait_for(pilot, lambda: pilot.app.screen.results)
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_lists_every_collection_with_type_and_spectractor_flag(demo_repo):
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        assert "u/dagoret/auxtel_latest" in names(screen) and "LATISS/raw/all" in names(screen)
+        text = screen_text(app)
+        assert "CHAINED" in text and "RUN" in text and "yes" in text
+        assert f"{len(screen.results)} collections match *" in text
+
+
+async def test_typing_searches_live_and_plain_text_matches_anywhere(demo_repo):
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press(*"jneveu")
+        await wait_for(pilot, lambda: screen.pattern == "*jneveu*")
+        await settle(pilot)
+        assert names(screen) == ["u/jneveu/auxtel_atmosphere_202501_v3.0.2_fixA1_RobustFit"]
+        for _ in range(6):
+            await pilot.press("backspace")
+        await pilot.press(*"LATISS/*,u/other/*")
+        await wait_for(pilot, lambda: screen.pattern == "LATISS/*,u/other/*")
+        await settle(pilot)
+        assert names(screen) == ["LATISS/defaults", "LATISS/raw/all", "u/other/unrelated_run"]
+
+
+async def test_details_count_the_datasets_of_the_highlighted_collection(demo_repo, demo_manifest):
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("down")
+        row = names(screen).index("u/dagoret/auxtel_latest")
+        for _ in range(row):
+            await pilot.press("j")
+        await wait_for(pilot, lambda: "spectractorSpectrum" in screen_text(app) and "counting" not in screen_text(app))
+        details = str(screen.query_one("#collection-details").render())
+        assert details.startswith("u/dagoret/auxtel_latest  CHAINED")
+        assert f"raw {demo_manifest['exposures']:,}" in details
+        assert "children: " in details
+
+
+async def test_enter_makes_the_collection_current_and_opens_exposures(demo_repo):
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("down")
+        row = names(screen).index("u/dagoret/auxtel_latest")
+        for _ in range(row):
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert app.collection == "u/dagoret/auxtel_latest" and app.run_name is None
+        assert app.screen.title == "Exposures"
+        await pilot.press("escape")
+        assert app.screen is screen and "current: u/dagoret/auxtel_latest" in screen_text(app)
+
+
+async def test_registered_runs_come_first_and_enter_uses_them(demo_repo, config_dir):
+    (config_dir / "runs.toml").write_text(
+        f'[latest]\nrepo = "{demo_repo}"\ncollection = "u/dagoret/auxtel_latest"\nlabel = "v3.2.1"\n\n'
+        '[elsewhere]\nrepo = "/repo/embargo"\ncollection = "u/x/y"\n')
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        assert names(screen)[:2] == ["elsewhere", "latest"]
+        assert "run: latest → u/dagoret/auxtel_latest" in screen_text(app)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert any("/repo/embargo" in m and "--run elsewhere" in m for m in notifications(app))
+        assert app.screen is screen and app.run_name is None
+        await pilot.press("down", "enter")
+        assert app.run_name == "latest" and app.collection == "u/dagoret/auxtel_latest"
+        assert "run latest" in screen_text(app).splitlines()[0]
+
+
+async def test_bad_pattern_is_a_notification_and_search_goes_on(demo_repo):
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press(*"u/[x]*")
+        await wait_for(pilot, lambda: screen.pattern == "u/[x]*")
+        await settle(pilot)
+        assert any("only the globs * and ? are supported" in m for m in notifications(app))
+        assert app.is_running
+
+
+async def test_slash_and_escape_move_between_search_box_and_results(demo_repo):
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        assert app.focused.id == "pattern"
+        await pilot.press("escape")
+        assert app.focused.id == "collections"
+        await pilot.press("slash")
+        assert app.focused.id == "pattern"
+        await pilot.press("enter")
+        assert app.focused.id == "collections" and app.screen is screen
+
+
+def test_search_pattern_and_run_matching():
+    assert search_pattern("dagoret") == "*dagoret*"
+    assert search_pattern("u/*, latest") == "u/*,*latest*"
+    assert search_pattern("  ") == "*"
+    runs = [Run("b", collection="u/x/b"), Run("a", collection="u/y/a"), Run("c", collection="")]
+    assert [r.name for r in matching_runs(runs, "u/x/*")] == ["b"]
+    assert [r.name for r in matching_runs(runs, "*")] == ["a", "b", "c"]
+    assert same_repo("", "/anything") and same_repo("/repo/main", "/repo/main")
+    assert not same_repo("/repo/embargo", "/repo/main") and not same_repo("main", "embargo")
