@@ -29,7 +29,7 @@ class Checkpoint:
 
     def __init__(self, output: str | os.PathLike, identity: dict) -> None:
         self.directory = checkpoint_dir(output)
-        self.identity = identity
+        self.identity = json.loads(json.dumps(identity))
         self._next_part = 0
 
     def exists(self) -> bool:

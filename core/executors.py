@@ -7,8 +7,10 @@ chunks in flight per worker, hands each finished chunk over at once, and stops p
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from .errors import BadInput, SpectuiError
 
 IN_FLIGHT_PER_SLOT = 2
 POLL_SECONDS = 0.2
+ORPHAN_CHECK_SECONDS = 1.0
 DASK_PREFIX = "dask://"
 
 
@@ -62,7 +65,7 @@ def open_executor(choice: ExecutorChoice, preload: tuple[str, ...] = ()) -> Iter
         return
     if choice.kind == "process":
         pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=_process_context(),
-                                           initializer=_prepare_worker, initargs=(preload,))
+                                           initializer=_prepare_worker, initargs=(preload, os.getpid()))
         for _ in range(choice.workers):
             pool.submit(_ready)
         try:
@@ -86,15 +89,28 @@ def _process_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _prepare_worker(preload: tuple[str, ...]) -> None:
-    """Import what chunks need, and leave Ctrl-C and hang-ups to the main process, which stops the workers."""
+def _prepare_worker(preload: tuple[str, ...], main_pid: int) -> None:
+    """Import what chunks need, leave Ctrl-C and hang-ups to the main process, and exit if it is killed."""
     import importlib
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    threading.Thread(target=_exit_without, args=(main_pid,), daemon=True, name="spectui-orphan-watch").start()
     for module in preload:
         importlib.import_module(module)
+
+
+def _exit_without(main_pid: int) -> None:
+    """End this worker once the main process is gone (kill -9 gives it no chance to stop its workers)."""
+    while True:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+        try:
+            os.kill(main_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            os._exit(1)
 
 
 def _ready() -> None:

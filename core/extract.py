@@ -77,6 +77,7 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
 
     choice = parse_executor(executor, workers)
     cancel = cancel or threading.Event()
+    selection = None if selection == ExposureSelection() else selection
     if output is not None:
         check_output_path(output)
     if resume and (output is None or str(output) == "-"):
@@ -138,7 +139,7 @@ def find_refs(butler, collection: str, selection: ExposureSelection | None = Non
     if not any(SPECTRUM in types for types in by_visit.values()):
         raise BadInput(f"collection {collection!r} holds no {SPECTRUM} datasets: nothing to extract "
                        "(`spectui collections` shows which collections have them).")
-    if selection is not None and selection != ExposureSelection():
+    if selection is not None:
         chosen = set(query_exposures(butler, selection)["id"].tolist())
         by_visit = {visit: types for visit, types in by_visit.items() if visit in chosen}
         if not by_visit:
@@ -162,8 +163,12 @@ def _chunks(butler, todo: list[int], refs: dict[int, dict], expected: tuple[str,
     for start in range(0, len(todo), size):
         visits = todo[start:start + size]
         wanted = [ref for visit in visits for ref in refs[visit].values()]
-        with butler_errors("file lookup"):
-            uris = butler.get_many_uris(wanted, allow_missing=True)
+        try:
+            with butler_errors("file lookup"):
+                uris = butler.get_many_uris(wanted, allow_missing=True)
+        except ImportError as exc:
+            raise BadInput(f"this repository's files need {exc.name or 'a module'}, which is not installed "
+                           f"({exc}); e.g. pip install 'lsst-resources[s3,http]'.") from exc
         units = []
         for visit in visits:
             locations = {}

@@ -1,0 +1,24 @@
+"""The spectui command line with file reading slowed down, so that a test can interrupt an extraction mid-run."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from spectui.core import extract as extract_module
+from spectui.core.extract_rows import extract_chunk
+
+SECONDS_PER_VISIT = 0.01
+
+
+def slow_extract_chunk(units, expected):
+    """The real chunk reader, after a pause proportional to the chunk's size."""
+    time.sleep(SECONDS_PER_VISIT * len(units))
+    return extract_chunk(units, expected)
+
+
+if __name__ == "__main__":
+    extract_module.extract_chunk = slow_extract_chunk
+    from spectui.tui.cli import main
+
+    main(sys.argv[1:], prog_name="spectui")

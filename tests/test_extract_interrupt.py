@@ -1,0 +1,113 @@
+"""Interrupted extractions: kill -9, Ctrl-C, SIGTERM, SIGHUP and a full disk leave no partial output, and resume
+finishes the same table an uninterrupted run gives."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pyarrow.parquet as pq
+import pytest
+from extract_support import RUN_320
+
+from spectui.core.errors import OutputError
+from spectui.core.extract import extract
+
+SLOW_CLI = Path(__file__).with_name("extract_slowly.py")
+SPECTUI = Path(sys.executable).with_name("spectui")
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(demo_repo):
+    return extract(demo_repo, RUN_320).frame
+
+
+def start_slow_extraction(repo: Path, output: Path, workers: int) -> subprocess.Popen:
+    command = [sys.executable, str(SLOW_CLI), "extract", "--repo", str(repo), "--collection", RUN_320,
+               "-o", str(output), "--workers", str(workers)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_saved_parts(output: Path, process: subprocess.Popen, count: int = 1, timeout: float = 60) -> None:
+    checkpoint = output.parent / f".{output.name}.checkpoint"
+    deadline = time.monotonic() + timeout
+    while len(list(checkpoint.glob("part-*.parquet"))) < count:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no checkpoint part appeared"
+        time.sleep(0.05)
+
+
+def resume(repo: Path, output: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SPECTUI), "extract", "--repo", str(repo), "--collection", RUN_320, "-o",
+                           str(output), "--resume"], capture_output=True, text=True, timeout=300)
+
+
+def only_checkpoint_left(output: Path) -> None:
+    assert not output.exists()
+    assert [p.name for p in output.parent.iterdir()] == [f".{output.name}.checkpoint"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kill_9_leaves_no_output_and_resume_completes_it(demo_repo, tmp_path, uninterrupted, workers):
+    output = tmp_path / "results.parquet"
+    process = start_slow_extraction(demo_repo, output, workers)
+    wait_for_saved_parts(output, process, count=2)
+    children = psutil.Process(process.pid).children(recursive=True)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    only_checkpoint_left(output)
+    gone, alive = psutil.wait_procs(children, timeout=20)
+    assert not alive, f"worker processes outlived the killed extraction: {alive}"
+    finished = resume(demo_repo, output)
+    assert finished.returncode == 0, finished.stderr
+    assert "of them from the checkpoint" in finished.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(output), uninterrupted)
+    assert [p.name for p in tmp_path.iterdir()] == ["results.parquet"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_signals_save_the_checkpoint_and_stop_cleanly(demo_repo, tmp_path, uninterrupted, signum):
+    output = tmp_path / "results.parquet"
+    process = start_slow_extraction(demo_repo, output, workers=2)
+    wait_for_saved_parts(output, process)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("spectui: interrupted: stopped after "), stderr
+    assert "--resume" in lines[0] and "Traceback" not in stderr
+    only_checkpoint_left(output)
+    finished = resume(demo_repo, output)
+    assert finished.returncode == 0, finished.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(output), uninterrupted)
+
+
+def test_a_full_disk_keeps_the_saved_chunks(demo_repo, tmp_path, monkeypatch, uninterrupted):
+    output = tmp_path / "results.parquet"
+    real_write = pq.write_table
+    saves = []
+
+    def disk_fills_up(table, where, **kwargs):
+        if len(saves) == 2:
+            Path(where).write_bytes(b"PAR1 half a part")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        saves.append(table.num_rows)
+        real_write(table, where, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pq, "write_table", disk_fills_up)
+        with pytest.raises(OutputError, match="No space left on device.*--resume"):
+            extract(demo_repo, RUN_320, output)
+    only_checkpoint_left(output)
+    assert len(list((tmp_path / ".results.parquet.checkpoint").iterdir())) == 3
+    result = extract(demo_repo, RUN_320, output, resume=True)
+    assert result.resumed == sum(saves)
+    pd.testing.assert_frame_equal(result.frame, uninterrupted)
