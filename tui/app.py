@@ -39,6 +39,8 @@ class SpectuiApp(App):
     repo: reactive[str] = reactive("")
     collection: reactive[str | None] = reactive(None)
     run_name: reactive[str | None] = reactive(None)
+    activity: reactive[str] = reactive("")
+    """Work going on in the background (an extraction), shown in the header of every screen."""
 
     def __init__(self, *, repo: str, collection: str | None = None, run_name: str | None = None,
                  theme_name: str | None = None) -> None:

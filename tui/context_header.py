@@ -25,7 +25,7 @@ class ContextHeader(Widget):
     DEFAULT_CSS = "ContextHeader { height: 1; }"
 
     def on_mount(self) -> None:
-        for name in ("repo", "collection", "run_name"):
+        for name in ("repo", "collection", "run_name", "activity"):
             self.watch(self.app, name, lambda _value: self.refresh(), init=False)
 
     def render(self) -> Text:
@@ -34,7 +34,8 @@ class ContextHeader(Widget):
         fields = [("repo", str(getattr(app, "repo", "") or NOTHING)),
                   ("collection", getattr(app, "collection", None) or NOTHING),
                   ("run", getattr(app, "run_name", None) or NOTHING)]
-        lead = f" spectui · {screen_title} "
+        activity = getattr(app, "activity", "")
+        lead = f" spectui · {screen_title} " + (f"⧗ {activity} " if activity else "")
         fixed = len(lead) + sum(len(label) + 3 for label, _ in fields)
         room = max(3 * 4, self.size.width - fixed)
         widths = share_widths(room, [len(value) for _, value in fields])
