@@ -1,0 +1,117 @@
+"""`spectui extract`: a summary that says where failures are, a progress bar only on a terminal, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from extract_support import RUN_320
+
+from spectui.tui.cli import main
+
+SPECTUI = os.path.join(os.path.dirname(sys.executable), "spectui")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def assert_one_line_error(result, pattern: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith("spectui: error: ") and pattern in lines[0], lines[0]
+
+
+def test_help_imports_no_heavy_module():
+    code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli import main; "
+            "r = CliRunner().invoke(main, ['extract', '--help']); assert '--legacy-names' in r.output; "
+            "print(','.join(m for m in ('pandas', 'lsst.daf.butler', 'textual', 'numpy', 'pyarrow', 'astropy') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_summary_counts_and_points_at_the_failures(demo_repo, demo_manifest, tmp_path):
+    output = tmp_path / "results.parquet"
+    result = run("extract", "--repo", str(demo_repo), "--collection", RUN_320, "-o", str(output), "-j", "2")
+    assert result.exit_code == 0, result.stderr
+    truth = demo_manifest["runs"][RUN_320]
+    frame = pd.read_parquet(output)
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"wrote {len(frame)} visits to {output}: {len(truth['ok'])} ok, "
+                               f"{len(truth['partial'])} partial, {len(truth['corrupt'])} failed")
+    assert "rows whose `status` is not 'ok'" in lines[1]
+    corrupt = truth["corrupt"][0]
+    assert lines[2].split()[:2] == [str(corrupt), "failed:"] and "truncated FITS file" in lines[2]
+    assert lines[-1].startswith("  ... and ") and str(output) in lines[-1]
+    assert "\r" not in result.stderr and result.stdout == ""
+
+
+def test_npy_and_csv_on_request_and_legacy_names(demo_repo, tmp_path):
+    result = run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path / "r.npy"), "--legacy-names")
+    assert result.exit_code == 0, result.stderr
+    records = np.load(tmp_path / "r.npy", allow_pickle=False)
+    assert "PWV [mm]_x" in records.dtype.names and "PWV [mm]_err_y" in records.dtype.names
+    result = run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path / "r.csv"), "--since",
+                 "20250108", "--filter", "empty")
+    assert result.exit_code == 0, result.stderr
+    frame = pd.read_csv(tmp_path / "r.csv")
+    assert set(frame["FILTER"]) == {"empty"} and (frame["id"] // 100_000 >= 20250108).all()
+
+
+def test_progress_bar_on_a_terminal(demo_repo, tmp_path):
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([SPECTUI, "extract", "-r", str(demo_repo), "-c", RUN_320, "-o",
+                                str(tmp_path / "r.parquet"), "-j", "1"], stderr=follower, stdout=subprocess.PIPE)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        shown += data
+    assert process.wait(timeout=120) == 0
+    os.close(leader)
+    lines = shown.decode().replace("\r\n", "\n").split("\n")
+    bars = [line for line in lines if "\r[" in line]
+    assert bars and "visits" in bars[0] and " ok " in bars[0]
+    summary = next(line for line in lines if "wrote " in line)
+    assert summary.split("\r")[-1].startswith("wrote ")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-c", "u/nobody/nothing"], "No collection with name 'u/nobody/nothing' found"),
+    (["-c", "u/other/unrelated_run"], "holds no spectractorSpectrum datasets"),
+    (["-c", RUN_320, "--executor", "threads"], "unknown --executor 'threads'"),
+    (["-c", RUN_320, "--executor", "dask://nohost"], "write dask://HOST:PORT"),
+    (["-c", RUN_320, "--executor", "local", "-j", "3"], "--executor local reads in this process"),
+    (["-c", RUN_320, "--target", "NO_SUCH_STAR"], "matches the selection"),
+])
+def test_bad_input_is_one_line(demo_repo, tmp_path, args, message):
+    result = run("extract", "--repo", str(demo_repo), "-o", str(tmp_path / "r.parquet"), *args)
+    assert_one_line_error(result, message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_outputs_are_one_line(demo_repo, tmp_path):
+    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path / "no" / "r.parquet")),
+                          "does not exist")
+    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path)),
+                          "cannot tell the format")
+    (tmp_path / "dir.parquet").mkdir()
+    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path / "dir.parquet")),
+                          "it is a directory")
+    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(demo_repo / "r.parquet")),
+                          "inside the Butler repository")
+    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", "-", "--resume"),
+                          "--resume needs an output file")
