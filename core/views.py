@@ -393,6 +393,11 @@ def decimal_places(values, most: int = 6) -> int | None:
     return most
 
 
+def plural(count: int, word: str) -> str:
+    """'1 row', '2 rows', '1,234 rows'."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def bar(fraction: float, width: int) -> str:
     """A horizontal bar of `width` cells filled to `fraction`, drawn with eighth blocks."""
     eighths = int(round(max(0.0, min(1.0, fraction)) * width * 8))

@@ -137,7 +137,7 @@ async def test_F_shows_value_counts_with_bars_and_enter_filters_on_the_value(app
         to_column(screen, "filter")
         await pilot.press("F")
         freq = app.screen
-        assert freq.title == "Frequency of filter"
+        assert freq.title == "Frequency" and freq.frequency.column == "filter"
         counts = science["filter"].value_counts()
         assert list(freq.frequency.counts) == sorted(counts.tolist(), reverse=True)
         text = screen_text(app)

@@ -20,7 +20,7 @@ def middle_ellipsis(text: str, width: int, head_share: float = 0.5) -> str:
 
 
 class ContextHeader(Widget):
-    """Shows `spectui · Screen  repo … collection … run …`, shortening the values to fit the width."""
+    """Shows `spectui · Screen  repo … collection … run …` (or the app's own `header_fields`), shortened to fit."""
 
     DEFAULT_CSS = "ContextHeader { height: 1; }"
 
@@ -31,9 +31,10 @@ class ContextHeader(Widget):
     def render(self) -> Text:
         app = self.app
         screen_title = self.screen.title or ""
-        fields = [("repo", str(getattr(app, "repo", "") or NOTHING)),
-                  ("collection", getattr(app, "collection", None) or NOTHING),
-                  ("run", getattr(app, "run_name", None) or NOTHING)]
+        fields = app.header_fields() if hasattr(app, "header_fields") else [
+            ("repo", str(getattr(app, "repo", "") or NOTHING)),
+            ("collection", getattr(app, "collection", None) or NOTHING),
+            ("run", getattr(app, "run_name", None) or NOTHING)]
         activity = getattr(app, "activity", "")
         lead = f" spectui · {screen_title} " + (f"⧗ {activity} " if activity else "")
         fixed = len(lead) + sum(len(label) + 3 for label, _ in fields)

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from spectui.core.errors import SpectuiError
-from spectui.core.views import default_export_path
+from spectui.core.views import default_export_path, plural
 
 from .confirm_screen import ConfirmScreen
 
@@ -45,13 +45,13 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         with Vertical(id="export-dialog", classes="dialog") as dialog:
             dialog.border_title = "Export"
             with RadioSet(id="export-scope"):
-                yield RadioButton(f"the view: {self.rows:,} rows", value=True, id="scope-view")
-                yield RadioButton(f"the selection: {self.selected:,} rows", id="scope-selection",
+                yield RadioButton(f"the view: {plural(self.rows, 'row')}", value=True, id="scope-view")
+                yield RadioButton(f"the selection: {plural(self.selected, 'row')}", id="scope-selection",
                                   disabled=not self.selected)
-            yield Label(f"File (.csv, .parquet or .json; relative to {self.directory}):", id="export-where")
-            yield Input(self.default_path, id="export-path", select_on_focus=False)
+            yield Label("File (.csv/.parquet/.json; bare names go in the working directory):")
+            yield Input(self.default_path, id="export-path", select_on_focus=False, compact=True)
             yield Label("", id="export-problem", classes="problem")
-            yield Label("enter writes · tab switches view/selection · escape cancels", classes="dialog-hint")
+            yield Label("enter writes · shift+tab: view or selection · escape cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

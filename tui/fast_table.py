@@ -63,7 +63,9 @@ def _for_display(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 class FastTable(DataTable, inherit_bindings=False):
-    """A fastdatatable with arrow and vim keys whose content is replaced in place by `show`."""
+    """A fastdatatable with arrow and vim keys whose content is replaced in place by `show`; selected rows stand out."""
+
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"fasttable--selected"}
 
     BINDINGS = [
         Binding("up,k", "cursor_up", "Up", show=False, id="table.cursor_up"),
@@ -83,11 +85,14 @@ class FastTable(DataTable, inherit_bindings=False):
         super().__init__(backend=backend, show_row_labels=False, fixed_columns=fixed_columns, null_rep="·",
                          render_markup=False, max_column_content_width=MAX_COLUMN_WIDTH, cursor_type=cursor_type,
                          id=id)
+        self.selected_rows: np.ndarray | None = None
 
-    def show(self, backend: MeasuredBackend, *, row: int = 0, column: int | None = None) -> None:
+    def show(self, backend: MeasuredBackend, *, row: int = 0, column: int | None = None,
+             selected: np.ndarray | None = None) -> None:
         """Display a new view of the table, with the cursor at `row` (and `column`, default: unchanged)."""
         backend.render_markup = False
         self.backend = backend
+        self.selected_rows = selected
         self._ordered_columns = None
         self._update_count += 1
         self._clear_caches()
@@ -123,6 +128,8 @@ class FastTable(DataTable, inherit_bindings=False):
             False, False, fixed, hover, cursor, in_range, self.show_cursor, self._show_hover_cursor,
             self.cursor_type == "range", self.cursor_foreground_priority == "css",
             self.cursor_background_priority == "css")
+        if self.selected_rows is not None and self.selected_rows[row_index] and not cursor:
+            base_style += self.get_component_rich_style("fasttable--selected")
         style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style + post_style
         lines = [[Segment(f" {_fit(text, width - 2, align)} ", style)]]
         self._cell_render_cache[key] = lines

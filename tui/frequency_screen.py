@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from spectui.core.views import Frequency, bar
+from spectui.core.views import Frequency, bar, plural
 
 from .context_header import ContextHeader
 from .fast_table import DisplayTable, FastTable
@@ -28,13 +28,13 @@ class FrequencyScreen(Screen[str | None]):
     def __init__(self, frequency: Frequency) -> None:
         super().__init__()
         self.frequency = frequency
-        self.title = f"Frequency of {frequency.column}"
+        self.title = "Frequency"
 
     def compose(self) -> ComposeResult:
         yield ContextHeader()
-        kind = "value ranges" if self.frequency.binned else "values"
-        yield Label(f" {self.frequency.column}: {len(self.frequency.labels):,} {kind} over "
-                    f"{self.frequency.total:,} rows", classes="status-line")
+        kind = "value range" if self.frequency.binned else "value"
+        yield Label(f" {self.frequency.column}: {plural(len(self.frequency.labels), kind)} over "
+                    f"{plural(self.frequency.total, 'row')}", classes="status-line")
         yield FastTable(self._backend(), cursor_type="row", id="frequency-table")
         yield Footer(compact=True)
 

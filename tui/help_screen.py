@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str, str]]:
-    """(where, keys, description, id) for each action reachable from `screen`, keys of one action merged."""
+    """(where, keys, description, id) for each action reachable from `screen`, keys merged, spectui's own first."""
     app = screen.app
     merged: dict[tuple[int, str], list] = {}
     for key, active in screen.active_bindings.items():
@@ -29,7 +29,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str, str]]:
     order = {"this screen": 0, "table": 1, "everywhere": 2}
     rows = [(where, ", ".join(keys), description, binding_id)
             for where, keys, description, binding_id in merged.values()]
-    return sorted(rows, key=lambda row: order.get(row[0], 1))
+    return sorted(rows, key=lambda row: (not row[3], order.get(row[0], 1)))
 
 
 def _place(node, screen: Screen) -> str:
@@ -70,7 +70,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("keymap id", style="dim", no_wrap=True)
         rows = binding_rows(self.target)
         extra = [("this screen", keys, description, "") for keys, description in getattr(self.target, "HELP_EXTRA", ())]
-        screen_rows = sum(1 for row in rows if row[0] == "this screen")
+        screen_rows = sum(1 for row in rows if row[0] == "this screen" and row[3])
         for where, keys, description, binding_id in rows[:screen_rows] + extra + rows[screen_rows:]:
             table.add_row(Text(keys), description, where, binding_id)
         return table

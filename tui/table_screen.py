@@ -23,6 +23,7 @@ from .frequency_screen import FrequencyScreen
 from .prompt_bar import PromptBar
 
 G_PREFIX_SECONDS = 2.0
+FILTER_HINT = "e.g. filter == OG550_65mm_1 and day_obs > 20250101 · enter keeps · escape restores"
 CLIPBOARD_LIMIT = 100_000
 G_VARIANTS = {
     "select_row": ("select_all(True)", "Select every row of the view"),
@@ -56,7 +57,8 @@ class TableScreen(SpectuiScreen):
         Binding("s", "select_row", "Select", tooltip="Select the current row", id="table.select"),
         Binding("u", "unselect_row", "Unselect", show=False, tooltip="Unselect the current row",
                 id="table.unselect"),
-        Binding("g", "g_prefix", "g prefix", show=False, id="table.g_prefix"),
+        Binding("g", "g_prefix", "g prefix", show=False, tooltip="Start a two-key command: g s, g u, g g, g -",
+                id="table.g_prefix"),
         Binding("quotation_mark", "selection_view", "Selection", show=False,
                 tooltip="Open the selected rows as a new view", id="table.selection_view"),
         Binding("ctrl+e", "export", "Export", tooltip="Export the view or the selection to a file",
@@ -121,14 +123,16 @@ class TableScreen(SpectuiScreen):
         elif row is None:
             row = table.cursor_row if table is not None else 0
         column_index = view.columns.index(column) + 1 if column in view.columns else None
-        backend = self.display_table.backend(view.positions, view.columns, view.selected_mask())
+        selected = view.selected_mask()
+        backend = self.display_table.backend(view.positions, view.columns, selected)
         if table is None:
             table = FastTable(backend, fixed_columns=2)
+            table.selected_rows = selected
             self.query_one("#table-slot").mount(table)
             table.focus()
             table.move_cursor(row=row, column=column_index or 1)
         else:
-            table.show(backend, row=row, column=column_index)
+            table.show(backend, row=row, column=column_index, selected=selected)
         self.update_status()
 
     @contextlib.contextmanager
@@ -287,9 +291,7 @@ class TableScreen(SpectuiScreen):
     def action_filter(self) -> None:
         """Open the filter bar on the current filter expression."""
         self._filter_before = self.view.filter_text
-        self.query_one(PromptBar).open(
-            "filter", "| filter:", self.view.filter_text,
-            "e.g. filter == OG550_65mm_1 and day_obs > 20250101 · enter keeps · escape restores")
+        self.query_one(PromptBar).open("filter", "| filter:", self.view.filter_text, FILTER_HINT)
 
     @on(PromptBar.Changed)
     def _prompt_changed(self, event: PromptBar.Changed) -> None:
@@ -302,7 +304,7 @@ class TableScreen(SpectuiScreen):
         except BadInput as exc:
             prompt.say(exc.message, problem=True)
             return
-        prompt.say(self.view.counts_text())
+        prompt.say(FILTER_HINT)
 
     @on(PromptBar.Submitted)
     def _prompt_submitted(self, event: PromptBar.Submitted) -> None:
