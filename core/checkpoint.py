@@ -1,4 +1,4 @@
-"""Checkpoints of a running extraction: finished chunks saved as Parquet parts in a directory beside the output.
+"""Checkpoints of a running extraction: finished chunks saved as Arrow files in a directory beside the output.
 
 Each part is written to a temporary name and renamed, so a part is either whole or absent whatever kills the
 process (Ctrl-C, kill -9, a full disk); a resumed extraction reads the parts back and skips their visits.
@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import BadInput, OutputError
 
 IDENTITY = "extraction.json"
-PART_GLOB = "part-*.parquet"
+PART_GLOB = "part-*.arrow"
 
 
 def checkpoint_dir(output: str | os.PathLike) -> Path:
@@ -54,13 +54,15 @@ class Checkpoint:
 
     def save(self, table) -> None:
         """Add one finished chunk; it is on disk, whole, when this returns."""
-        import pyarrow.parquet as pq
+        import pyarrow as pa
 
-        final = self.directory / f"part-{self._next_part:06d}.parquet"
+        final = self.directory / f"part-{self._next_part:06d}.arrow"
         partial = final.with_suffix(".tmp")
         try:
-            pq.write_table(table, partial)
-            with open(partial, "rb+") as handle:
+            with open(partial, "wb") as handle:
+                with pa.ipc.new_file(handle, table.schema) as writer:
+                    writer.write_table(table)
+                handle.flush()
                 os.fsync(handle.fileno())
             os.replace(partial, final)
         except OSError as exc:
@@ -86,7 +88,7 @@ class Checkpoint:
             raise OutputError(f"cannot create the checkpoint {self.directory}: {exc.strerror or exc}.") from exc
 
     def _read_parts(self) -> list:
-        import pyarrow.parquet as pq
+        import pyarrow as pa
 
         for leftover in self.directory.glob("part-*.tmp"):
             leftover.unlink()
@@ -94,8 +96,9 @@ class Checkpoint:
         tables = []
         for path in parts:
             try:
-                tables.append(pq.read_table(path))
-            except (OSError, ValueError) as exc:
+                with pa.OSFile(str(path), "rb") as handle:
+                    tables.append(pa.ipc.open_file(handle).read_all())
+            except (OSError, ValueError, pa.ArrowInvalid) as exc:
                 raise BadInput(f"the checkpoint part {path} is unreadable ({exc}); delete {self.directory} "
                                "to start over.") from exc
         self._next_part = 1 + max((int(p.stem.split("-")[1]) for p in parts), default=-1)

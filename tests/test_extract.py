@@ -228,7 +228,7 @@ def test_resume_gives_the_uninterrupted_table(demo_repo, tmp_path, monkeypatch, 
         with pytest.raises(Cancelled, match="--resume"):
             extract(demo_repo, RUN_320, output, cancel=cancel, legacy_names=legacy_names)
     checkpoint = tmp_path / ".r.parquet.checkpoint"
-    assert not output.exists() and len(list(checkpoint.glob("part-*.parquet"))) == 3
+    assert not output.exists() and len(list(checkpoint.glob("part-*.arrow"))) == 3
     with pytest.raises(BadInput, match="pass --resume"):
         extract(demo_repo, RUN_320, output)
     resumed = extract(demo_repo, RUN_320, output, resume=True, workers=2, legacy_names=legacy_names)

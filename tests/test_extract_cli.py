@@ -10,32 +10,19 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_helpers import assert_one_line_error, run
 from extract_support import RUN_320
 
-from spectui.tui.cli import main
-
 SPECTUI = os.path.join(os.path.dirname(sys.executable), "spectui")
+HEAVY = {"pandas", "pyarrow", "numpy", "astropy", "lsst.daf.butler", "textual", "distributed"}
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def assert_one_line_error(result, pattern: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    assert lines[0].startswith("spectui: error: ") and pattern in lines[0], lines[0]
-
-
-def test_help_imports_no_heavy_module():
-    code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli import main; "
-            "r = CliRunner().invoke(main, ['extract', '--help']); assert '--legacy-names' in r.output; "
-            "print(','.join(m for m in ('pandas', 'lsst.daf.butler', 'textual', 'numpy', 'pyarrow', 'astropy') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+def test_extract_help_imports_no_heavy_module():
+    shown = subprocess.run([sys.executable, "-X", "importtime", SPECTUI, "extract", "--help"], capture_output=True,
+                           text=True, check=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in shown.stderr.splitlines() if line.startswith("import time:")}
+    assert "--legacy-names" in shown.stdout and "spectui.tui.commands_extract" in imported
+    assert not HEAVY & imported, HEAVY & imported
 
 
 def test_summary_counts_and_points_at_the_failures(demo_repo, demo_manifest, tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import psutil
-import pyarrow.parquet as pq
+import pyarrow as pa
 import pytest
 from extract_support import RUN_320
 
@@ -38,7 +38,7 @@ def start_slow_extraction(repo: Path, output: Path, workers: int) -> subprocess.
 def wait_for_saved_parts(output: Path, process: subprocess.Popen, count: int = 1, timeout: float = 60) -> None:
     checkpoint = output.parent / f".{output.name}.checkpoint"
     deadline = time.monotonic() + timeout
-    while len(list(checkpoint.glob("part-*.parquet"))) < count:
+    while len(list(checkpoint.glob("part-*.arrow"))) < count:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "no checkpoint part appeared"
         time.sleep(0.05)
@@ -92,22 +92,23 @@ def test_signals_save_the_checkpoint_and_stop_cleanly(demo_repo, tmp_path, unint
 
 def test_a_full_disk_keeps_the_saved_chunks(demo_repo, tmp_path, monkeypatch, uninterrupted):
     output = tmp_path / "results.parquet"
-    real_write = pq.write_table
+    real_fsync = os.fsync
     saves = []
 
-    def disk_fills_up(table, where, **kwargs):
+    def disk_fills_up(fd):
         if len(saves) == 2:
-            Path(where).write_bytes(b"PAR1 half a part")
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        saves.append(table.num_rows)
-        real_write(table, where, **kwargs)
+        saves.append(fd)
+        real_fsync(fd)
 
     with monkeypatch.context() as patch:
-        patch.setattr(pq, "write_table", disk_fills_up)
+        patch.setattr(os, "fsync", disk_fills_up)
         with pytest.raises(OutputError, match="No space left on device.*--resume"):
             extract(demo_repo, RUN_320, output)
     only_checkpoint_left(output)
-    assert len(list((tmp_path / ".results.parquet.checkpoint").iterdir())) == 3
+    parts = sorted((tmp_path / ".results.parquet.checkpoint").glob("part-*"))
+    assert [p.suffix for p in parts] == [".arrow", ".arrow"]
+    saved = sum(pa.ipc.open_file(pa.memory_map(str(p))).read_all().num_rows for p in parts)
     result = extract(demo_repo, RUN_320, output, resume=True)
-    assert result.resumed == sum(saves)
+    assert 0 < result.resumed == saved < len(uninterrupted)
     pd.testing.assert_frame_equal(result.frame, uninterrupted)
