@@ -141,16 +141,25 @@ def _read_npy(source: Path, trust_pickle: bool):
         array = np.load(source, allow_pickle=trust_pickle)
     except ValueError as exc:
         if "allow_pickle" in str(exc):
-            raise BadInput(
-                f"{source} holds pickled Python objects, and unpickling can run arbitrary code; "
-                "pass --trust-pickle only if you trust where the file came from.") from exc
+            raise pickled_file_refused(source) from exc
         raise
     if array.dtype.names is None:
-        raise BadInput(f"{source} is a plain array, not a record array with named columns.")
+        raise not_a_record_array(source)
     frame = pd.DataFrame({name: array[name] for name in array.dtype.names})
     if "index" in frame.columns and (frame["index"].to_numpy() == np.arange(len(frame))).all():
         frame = frame.drop(columns="index")
     return frame
+
+
+def pickled_file_refused(source: Path) -> BadInput:
+    """The error for a .npy file holding pickled objects that the user has not said to trust."""
+    return BadInput(f"{source} holds pickled Python objects, and unpickling can run arbitrary code; "
+                    "pass --trust-pickle only if you trust where the file came from.")
+
+
+def not_a_record_array(source: Path) -> BadInput:
+    """The error for a .npy file holding an array without named fields."""
+    return BadInput(f"{source} is a plain array, not a record array with named columns.")
 
 
 def check_output_path(path: str | os.PathLike, *, allowed=WRITE_FORMATS) -> None:
