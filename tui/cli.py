@@ -7,6 +7,7 @@ import click
 from .cli_options import SpectuiGroup, repo_option
 from .commands_analysis import compare, cuts, merge, missing, runs, stats
 from .commands_extract import extract
+from .commands_open import open_files
 from .commands_repo import collections, demo, exposures
 
 
@@ -31,5 +32,5 @@ def main(ctx: click.Context, repo: str | None, collection: str | None, run_name:
     launch_app(repo=repo, collection=collection, run_name=run_name, theme=theme, mouse=not no_mouse)
 
 
-for command in (demo, collections, exposures, extract, merge, missing, stats, cuts, runs, compare):
+for command in (demo, collections, exposures, extract, merge, missing, stats, cuts, runs, compare, open_files):
     main.add_command(command)

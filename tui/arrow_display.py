@@ -1,0 +1,86 @@
+"""A display table made straight from Arrow without importing pandas, so a file's first rows show before it loads.
+
+pyarrow imports pandas the first time it converts to or from numpy or Python values, which costs a noticeable
+part of a second; everything here stays within Arrow buffers and compute functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from textual_fastdatatable import ArrowBackend
+from textual_fastdatatable.format import display_text
+
+from spectui.core.views import decimal_places
+
+from .fast_table import DisplayTable, MeasuredBackend
+
+BOOL_WIDTH = 7
+
+
+class ArrowDisplay(DisplayTable):
+    """Shows an Arrow table as DisplayTable shows a DataFrame: floats as aligned decimals, widths measured once."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = pa.Table.from_arrays([display_column(c) for c in table.columns], names=table.column_names)
+        self.widths = column_widths(self.table)
+
+    def every_row(self) -> MeasuredBackend:
+        """Every row in table order, after an empty selection-mark column (as the view draws it)."""
+        columns = self.table.column_names
+        marks = blank_strings(self.table.num_rows)
+        return MeasuredBackend(self.table.add_column(0, " ", marks), [1, *(self.widths[c] for c in columns)])
+
+
+def display_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Floats as fixed-point decimals when that shows them exactly; UTC or naive times as ISO text to the millisecond."""
+    kind = column.type
+    if pa.types.is_timestamp(kind) and kind.tz in (None, "UTC"):
+        milliseconds = column.cast(pa.timestamp("ms", tz=kind.tz), safe=False)
+        return pc.strftime(milliseconds, format="%Y-%m-%dT%H:%M:%S" + ("Z" if kind.tz else ""))
+    if not pa.types.is_floating(kind):
+        return column
+    places = decimal_places(float_values(column))
+    if places is None:
+        return column
+    finite = pc.if_else(pc.is_finite(column), column, pa.nulls(len(column), kind))
+    return pc.round(finite, places).cast(pa.decimal128(38, places))
+
+
+def float_values(column: pa.ChunkedArray) -> np.ndarray:
+    """The non-missing values of a float column as numpy, read from the Arrow buffers."""
+    dtype = np.dtype(f"float{column.type.bit_width}")
+    present = pc.drop_null(column)
+    parts = [np.frombuffer(chunk.buffers()[1], dtype=dtype, count=len(chunk), offset=chunk.offset * dtype.itemsize)
+             for chunk in present.chunks if len(chunk)]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def blank_strings(count: int) -> pa.Array:
+    """`count` empty strings."""
+    offsets = pa.py_buffer(np.zeros(count + 1, dtype=np.int32))
+    return pa.Array.from_buffers(pa.string(), count, [None, offsets, pa.py_buffer(b"")])
+
+
+def column_widths(table: pa.Table) -> dict[str, int]:
+    """Each column's content width from a few vectorised reductions (text by its longest value, numbers by extremes)."""
+    widths: dict[str, int] = {}
+    others = []
+    for name, column in zip(table.column_names, table.columns):
+        kind = column.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            widths[name] = pc.max(pc.utf8_length(column)).as_py() or 0
+        elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+            extremes = pc.min_max(column)
+            widths[name] = max(len(display_text(v)) for v in (extremes["min"].as_py(), extremes["max"].as_py(), 0))
+        elif pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+            present = pc.drop_null(column)
+            widths[name] = len(display_text(present[0].as_py())) if len(present) else 0
+        elif pa.types.is_boolean(kind):
+            widths[name] = BOOL_WIDTH
+        else:
+            others.append(name)
+    if others:
+        widths.update(zip(others, ArrowBackend(table.select(others)).column_content_widths))
+    return {name: widths[name] for name in table.column_names}

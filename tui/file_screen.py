@@ -1,0 +1,134 @@
+"""The table screen over an opened results file: its first rows at once, every key once the whole file is a view."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Label
+from textual.worker import Worker, WorkerState
+from textual_fastdatatable import DataTable
+
+from spectui.core.column_notes import SUFFIX_HELP, describe_column, type_name
+from spectui.core.table_files import FIRST_ROWS, TableFile
+
+from .arrow_display import ArrowDisplay
+from .fast_table import FastTable
+from .table_screen import TableScreen
+
+VIEW_GROUP = "file-view"
+
+
+class FileScreen(TableScreen):
+    """Browses one results file with the table keys; the line above the table says what the current column holds."""
+
+    HELP = (TableScreen.HELP + "\n\n" + SUFFIX_HELP +
+            "\n\nWith several files open, the number keys switch between them (1 is the first file).")
+    BINDINGS = [
+        Binding("C", "columns", "Columns", tooltip="Every column with its type and meaning; enter goes to it",
+                id="file.columns"),
+    ]
+
+    def __init__(self, opened: TableFile) -> None:
+        super().__init__(title=opened.name, export_stem=opened.stem)
+        self.opened = opened
+        self.view_worker: Worker | None = None
+
+    def compose_top(self) -> ComposeResult:
+        yield Label("", id="column-note", classes="status-line", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_first_rows()
+
+    def _start_view(self) -> None:
+        """Build the view in a worker once the first rows are on screen (it imports pandas, which takes a while)."""
+        self.view_worker = self.run_worker(self._build_view, thread=True, exclusive=True, group=VIEW_GROUP,
+                                           exit_on_error=False, description=f"Reading {self.opened.name}")
+
+    def _show_first_rows(self) -> None:
+        """Draw the first rows at once, before the view (and pandas) exists."""
+        self.display_table = ArrowDisplay(self.opened.table.slice(0, FIRST_ROWS))
+        table = FirstRowsTable(self.display_table.every_row(), self._start_view)
+        self.query_one("#table-slot").mount(table)
+        table.focus()
+        table.move_cursor(column=1)
+        shown = min(FIRST_ROWS, self.opened.table.num_rows)
+        self.update_status(f"first {shown:,} of {self.opened.rows:,} rows shown · loading the rest…")
+
+    def _build_view(self) -> None:
+        from spectui.core.table_files import to_frame
+        from spectui.core.views import TableView
+
+        table = self.opened.read_all()
+        display = ArrowDisplay(table)
+        view = TableView(to_frame(table), key=self.opened.key)
+        self.app.call_from_thread(self._view_ready, view, display)
+
+    def _view_ready(self, view, display: ArrowDisplay) -> None:
+        self.display_table, self.view = display, view
+        self.redraw()
+        self.refresh_bindings()
+        self._show_column_note()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.worker is self.view_worker and event.state == WorkerState.ERROR:
+            self.update_status(f"{self.opened.name} could not be read to the end: only the rows shown are here")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "columns":
+            return True
+        return super().check_action(action, parameters)
+
+    # The current column's meaning
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """The data columns as displayed (the view's once it exists, else every column of the file)."""
+        return self.view.columns if self.view is not None else self.opened.table.column_names
+
+    @on(DataTable.CellHighlighted)
+    def _show_column_note(self) -> None:
+        table = self.table
+        columns = self.shown_columns
+        index = table.cursor_column - 1 if table is not None else -1
+        if not 0 <= index < len(columns):
+            return
+        name = columns[index]
+        kind = type_name(self.opened.table.schema.field(name).type)
+        meaning = describe_column(name)
+        self.query_one("#column-note", Label).update(f" {name} · {kind}" + (f" · {meaning}" if meaning else ""))
+
+    # Columns
+
+    def action_columns(self) -> None:
+        """List every column with its type and meaning, and go to the one chosen."""
+        from .columns_screen import ColumnsScreen
+
+        current = self.shown_columns[max(0, self.table.cursor_column - 1)] if self.table is not None else None
+        self.app.push_screen(ColumnsScreen(self.opened.table, current), self._go_to_column)
+
+    def _go_to_column(self, name: str | None) -> None:
+        if not name or self.table is None:
+            return
+        if self.view is not None and name in self.view.hidden:
+            self.view.hidden.remove(name)
+            self.redraw(column=name)
+            return
+        self.table.move_cursor(column=self.shown_columns.index(name) + 1)
+
+
+class FirstRowsTable(FastTable):
+    """The table of a file, calling back once the frame that first draws its rows is out."""
+
+    def __init__(self, backend, on_drawn) -> None:
+        super().__init__(backend, fixed_columns=2)
+        self._on_drawn = on_drawn
+
+    def render_line(self, y: int):
+        line = super().render_line(y)
+        if self._on_drawn is not None and y > 0:
+            callback, self._on_drawn = self._on_drawn, None
+            self.call_after_refresh(callback)
+        return line
