@@ -17,6 +17,8 @@ from spectui.core.views import decimal_places
 from .fast_table import DisplayTable, MeasuredBackend
 
 BOOL_WIDTH = 7
+PLAIN_FLOAT_WIDTH = 8
+SCIENTIFIC_WIDTH = 11
 
 
 class ArrowDisplay(DisplayTable):
@@ -63,6 +65,18 @@ def blank_strings(count: int) -> pa.Array:
     return pa.Array.from_buffers(pa.string(), count, [None, offsets, pa.py_buffer(b"")])
 
 
+def number_width(column: pa.ChunkedArray) -> int:
+    """The widest a number column's values show: its extremes, or for floats left as floats, their longest form."""
+    extremes = pc.min_max(column)
+    low, high = extremes["min"].as_py(), extremes["max"].as_py()
+    width = max(len(display_text(value)) for value in (low, high, 0))
+    if not pa.types.is_floating(column.type) or low is None:
+        return width
+    magnitudes = np.abs(float_values(column))
+    scientific = bool(np.any((magnitudes > 0) & (magnitudes < 1e-4)))
+    return max(width, (low < 0) + (SCIENTIFIC_WIDTH if scientific else PLAIN_FLOAT_WIDTH))
+
+
 def column_widths(table: pa.Table) -> dict[str, int]:
     """Each column's content width from a few vectorised reductions (text by its longest value, numbers by extremes)."""
     widths: dict[str, int] = {}
@@ -72,8 +86,7 @@ def column_widths(table: pa.Table) -> dict[str, int]:
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
             widths[name] = pc.max(pc.utf8_length(column)).as_py() or 0
         elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
-            extremes = pc.min_max(column)
-            widths[name] = max(len(display_text(v)) for v in (extremes["min"].as_py(), extremes["max"].as_py(), 0))
+            widths[name] = number_width(column)
         elif pa.types.is_timestamp(kind) or pa.types.is_date(kind):
             present = pc.drop_null(column)
             widths[name] = len(display_text(present[0].as_py())) if len(present) else 0
