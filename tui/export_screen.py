@@ -29,6 +29,7 @@ class ExportRequest:
 class ExportScreen(ModalScreen[ExportRequest | None]):
     """Asks what to export and where; returns the request, or None when cancelled."""
 
+    AUTO_FOCUS = "#export-path"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="export.cancel")]
 
     def __init__(self, stem: str, rows: int, selected: int, directory: Path | None = None) -> None:
@@ -52,9 +53,6 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Input(self.default_path, id="export-path", select_on_focus=False, compact=True)
             yield Label("", id="export-problem", classes="problem")
             yield Label("enter writes · shift+tab: view or selection · escape cancels", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
 
     @property
     def exports_selection(self) -> bool:
