@@ -205,3 +205,30 @@ async def test_core_errors_become_notifications_and_the_app_keeps_running(demo_r
         assert "bad exposure query: something the user typed." in notifications(app)
         assert app.is_running and app.screen.view is None
         assert "no exposures loaded" in screen_text(app)
+
+
+def test_stylesheet_takes_every_colour_from_the_theme():
+    import re
+
+    from spectui.themes.builtin import stylesheet_path
+
+    text = re.sub(r"/\*.*?\*/", "", stylesheet_path().read_text(), flags=re.S)
+    colour_rules = re.findall(r"^\s*(color|background|border[a-z-]*|[a-z-]*-color)\s*:\s*([^;]+);", text, re.M)
+    assert colour_rules
+    for prop, value in colour_rules:
+        words = value.split()
+        assert any(w.startswith("$") for w in words) or value.strip() in ("none", "initial"), (prop, value)
+    assert not re.search(r"#[0-9a-fA-F]{3,8}\b|rgb\(|hsl\(", text)
+
+
+def test_launch_with_a_registered_run_opens_its_repository_and_collection(demo_repo, config_dir, monkeypatch):
+    from spectui.tui.launch import launch_app
+
+    (config_dir / "runs.toml").write_text(
+        f'[latest]\nrepo = "{demo_repo}"\ncollection = "u/dagoret/auxtel_latest"\n')
+    started = []
+    monkeypatch.setattr(SpectuiApp, "run", lambda self, mouse=True: started.append((self, mouse)))
+    launch_app(repo=None, collection=None, run_name="latest", theme="spectui-light", mouse=False)
+    app, mouse = started[0]
+    assert (app.repo, app.collection, app.run_name, app.theme, mouse) == (
+        str(demo_repo), "u/dagoret/auxtel_latest", "latest", "spectui-light", False)

@@ -131,15 +131,14 @@ class SpectuiApp(App):
 
     @work(thread=True, group="warm-up", exit_on_error=False, description="Opening the repository")
     def _warm_up(self) -> None:
-        """After the first paint: open the Butler, run one small query, import what the screens need."""
+        """After the first paint: open the Butler, run one small query, import what the exposures screen needs."""
         import numpy as np
 
         from spectui.core.exposure_choices import exposure_choices
         from spectui.core.times import tai_ns_to_utc
 
         tai_ns_to_utc(np.zeros(1))
-        for entry in SCREENS:
-            entry.load()
+        SCREENS_BY_NAME["exposures"].load()
         try:
             with self.butler() as butler:
                 exposure_choices(butler)

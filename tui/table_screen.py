@@ -38,7 +38,8 @@ class TableScreen(SpectuiScreen):
 
     HELP = ("/ searches the current column, | filters with an expression such as "
             "filter == OG550_65mm_1 and day_obs > 20250101, [ ] sort, F counts values, s and u select rows. "
-            "g starts a two-key command: g s, g u, g g, g - (listed below).")
+            "g starts a two-key command: g s, g u, g g, g - (listed below). y copies the selected ids through the "
+            "terminal (OSC 52; inside tmux that needs: set -g set-clipboard on).")
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search the current column", id="table.search"),
         Binding("n", "search_next", "Next", show=False, tooltip="Next search match", id="table.search_next"),
