@@ -39,14 +39,15 @@ class Checkpoint:
     def open(self, *, resume: bool) -> list:
         """Start saving; with `resume`, return the chunks an earlier run of the same extraction saved."""
         if self.exists() and not resume:
-            raise BadInput(f"an interrupted extraction left a checkpoint in {self.directory}: pass --resume to "
-                           "finish it, or delete that directory to start over.")
+            raise BadInput(f"an interrupted extraction left a checkpoint in {self.directory}: pass --resume "
+                           "to finish it, or delete that directory to start over.")
         saved = []
         if self.exists():
             recorded = json.loads((self.directory / IDENTITY).read_text())
             if recorded != self.identity:
                 raise BadInput(f"the checkpoint in {self.directory} belongs to another extraction "
-                               f"({_difference(recorded, self.identity)}); delete it or change the output file.")
+                               f"({_difference(recorded, self.identity)}); delete it or change the output "
+                               "file.")
             saved = self._read_parts()
         else:
             self._write_identity()
@@ -85,7 +86,8 @@ class Checkpoint:
             temporary.write_text(json.dumps(self.identity, indent=1))
             os.replace(temporary, self.directory / IDENTITY)
         except OSError as exc:
-            raise OutputError(f"cannot create the checkpoint {self.directory}: {exc.strerror or exc}.") from exc
+            detail = exc.strerror or exc
+            raise OutputError(f"cannot create the checkpoint {self.directory}: {detail}.") from exc
 
     def _read_parts(self) -> list:
         import pyarrow as pa

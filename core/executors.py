@@ -1,7 +1,7 @@
 """Where chunks of work run: in this process, in a pool of processes, or on a dask.distributed cluster.
 
-A dask `Client` offers a `concurrent.futures.Executor`, so the three share one scheduling loop that keeps a few
-chunks in flight per worker, hands each finished chunk over at once, and stops promptly when cancelled.
+A dask `Client` offers a `concurrent.futures.Executor`, so the three share one scheduling loop that keeps a
+few chunks in flight per worker, hands each finished chunk over at once, and stops promptly when cancelled.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def parse_executor(spec: str, workers: int) -> ExecutorChoice:
 
 
 @contextlib.contextmanager
-def open_executor(choice: ExecutorChoice, preload: tuple[str, ...] = ()) -> Iterator[tuple[futures.Executor | None, int]]:
+def open_executor(choice: ExecutorChoice,
+                  preload: tuple[str, ...] = ()) -> Iterator[tuple[futures.Executor | None, int]]:
     """The executor (None means run inline) and how many chunks it runs at once.
 
     Worker processes start at once and import `preload` while the caller is still busy (e.g. querying).
@@ -71,7 +72,7 @@ def open_executor(choice: ExecutorChoice, preload: tuple[str, ...] = ()) -> Iter
         try:
             yield pool, choice.workers
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
         return
     client = _dask_client(choice.address)
     try:
@@ -82,7 +83,7 @@ def open_executor(choice: ExecutorChoice, preload: tuple[str, ...] = ()) -> Iter
 
 
 def _process_context():
-    """Fresh worker processes (forkserver, else spawn): forking a process holding database connections is unsafe."""
+    """Fresh worker processes (forkserver, else spawn): forking a process holding database links is unsafe."""
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
@@ -107,9 +108,7 @@ def _exit_without(main_pid: int) -> None:
         time.sleep(ORPHAN_CHECK_SECONDS)
         try:
             os.kill(main_pid, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:
+        except (ProcessLookupError, PermissionError):
             os._exit(1)
 
 

@@ -1,7 +1,8 @@
-"""Extract a collection's Spectractor results into one typed table: one row per visit, keyed by its refs' visit id.
+"""Extract a collection's Spectractor results into one typed table, one row per visit (the refs' visit id).
 
-The refs come from one bulk query per dataset type, their files' URIs from `get_many_uris` one chunk at a time,
-and the files are read where the executor runs chunks; finished chunks go to a checkpoint beside the output.
+The refs come from one bulk query per dataset type, their files' URIs from `get_many_uris` one chunk at a
+time, and the files are read where the executor runs chunks; finished chunks go to a checkpoint beside the
+output.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ WORKER_MODULES = ("spectui.core.extract_rows", "pyarrow", "numpy")
 
 @dataclass(frozen=True)
 class Progress:
-    """Where an extraction stands: phase ('query', 'read', 'write', 'done'), counts, speed and recent failures."""
+    """Where an extraction stands: phase (query, read, write, done), counts, speed and recent failures."""
 
     phase: str
     done: int = 0
@@ -69,7 +70,7 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
             executor: str = "auto", resume: bool = False, legacy_names: bool = False,
             selection: ExposureSelection | None = None, progress: Callable[[Progress], None] | None = None,
             cancel: threading.Event | None = None) -> ExtractResult:
-    """Extract `collection` (from a repository path/alias or an open Butler) to a table, and to `output` if given.
+    """Extract `collection` (repository path, alias or open Butler) to a table, and to `output` if given.
 
     Raises Cancelled when `cancel` is set, after saving the chunks already read; `resume` picks them up again.
     """
@@ -107,8 +108,8 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
         completed = run_chunks(pool, slots, extract_chunk, _chunks(butler, todo, refs, expected, size),
                                finished, cancel)
     if not completed:
-        where = (f"{tracker.done} are saved in {checkpoint.directory}: run the same command with --resume to finish"
-                 if checkpoint else "nothing was saved")
+        where = (f"{tracker.done} are saved in {checkpoint.directory}: run the same command with --resume to "
+                 "finish" if checkpoint else "nothing was saved")
         raise Cancelled(f"stopped after {tracker.done} of {len(refs)} visits; {where}.")
     tracker.emit("write", force=True)
     frame = rows_frame(tables, legacy_names=legacy_names)
@@ -120,12 +121,13 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
         if checkpoint:
             checkpoint.remove()
     tracker.emit("done", force=True)
-    return ExtractResult(frame=frame, output=written, ok=tracker.ok, partial=tracker.partial, failed=tracker.failed,
-                         resumed=len(done), seconds=tracker.elapsed(), dataset_types=expected)
+    return ExtractResult(frame=frame, output=written, ok=tracker.ok, partial=tracker.partial,
+                         failed=tracker.failed, resumed=len(done), seconds=tracker.elapsed(),
+                         dataset_types=expected)
 
 
 def find_refs(butler, collection: str, selection: ExposureSelection | None = None):
-    """Per visit, the ref of each Spectractor dataset type; and the types this collection holds (spectrum first)."""
+    """Per visit, the ref of each Spectractor dataset type; and the types the collection holds."""
     by_visit: dict[int, dict[str, object]] = {}
     present = []
     with butler_errors("dataset query"):
@@ -200,8 +202,8 @@ def _refuse_inside_repository(output: str | os.PathLike, roots: list[str]) -> No
         if root.isLocal:
             repository = Path(root.ospath).absolute()
             if target == repository or repository in target.parents:
-                raise OutputError(f"{target} is inside the Butler repository {repository}; spectui never writes "
-                                  "there: choose another output path.")
+                raise OutputError(f"{target} is inside the Butler repository {repository}; spectui never "
+                                  "writes there: choose another output path.")
 
 
 def _checkpoint(output, roots: list[str], collection: str, selection: ExposureSelection | None):
@@ -266,6 +268,6 @@ class _Tracker:
         fresh = self.done - self.saved
         rate = fresh / max(now - self.reading_since, 1e-9) if fresh else 0.0
         eta = (self.total - self.done) / rate if rate else None
-        self.callback(Progress(phase=phase, done=self.done, total=self.total, ok=self.ok, partial=self.partial,
-                               failed=self.failed, elapsed=now - self.started, rate=rate, eta=eta,
-                               recent_failures=tuple(self.recent)))
+        self.callback(Progress(phase=phase, done=self.done, total=self.total, ok=self.ok,
+                               partial=self.partial, failed=self.failed, elapsed=now - self.started,
+                               rate=rate, eta=eta, recent_failures=tuple(self.recent)))

@@ -14,10 +14,12 @@ from .errors import SpectuiError
 from .readers import FitParameters, UnreadableFile, read_output
 
 SPECTRUM = "spectractorSpectrum"
-FIT_SECTIONS = {"spectrumLibradtranFitParameters": "spectrum", "spectrogramLibradtranFitParameters": "spectrogram"}
+FIT_SECTIONS = {"spectrumLibradtranFitParameters": "spectrum",
+                "spectrogramLibradtranFitParameters": "spectrogram"}
 LEGACY_SUFFIXES = {"spectrogram": "x", "spectrum": "y"}
-SKIPPED_HEADER_KEYS = frozenset({"SIMPLE", "BITPIX", "NAXIS", "EXTEND", "EXTNAME", "PCOUNT", "GCOUNT", "COMMENTS",
-                                 "UNIT1", "UNIT2", "LBDAS_T", "PSF_P_T", "AMPLIS_T", *(f"NAXIS{i}" for i in range(1, 10))})
+SKIPPED_HEADER_KEYS = frozenset({"SIMPLE", "BITPIX", "NAXIS", "EXTEND", "EXTNAME", "PCOUNT", "GCOUNT",
+                                 "COMMENTS", "UNIT1", "UNIT2", "LBDAS_T", "PSF_P_T", "AMPLIS_T",
+                                 *(f"NAXIS{i}" for i in range(1, 10))})
 ORDER_METADATA = b"spectui.column_order"
 HEADER, HEADER_JSON, VALUE, ERROR, EXTRA = "header", "header_json", "value", "err", "extra"
 
@@ -34,7 +36,7 @@ class VisitRow:
 
 
 def read_visit(visit: int, locations: dict[str, str], expected: tuple[str, ...]) -> VisitRow:
-    """Read one visit's spectrum header and fits as a unit; a file that cannot be read fails the visit, with why."""
+    """Read one visit's spectrum header and fits as a unit; an unreadable file fails the visit, saying why."""
     row = VisitRow(id=visit)
     problems, missing = [], [name for name in expected if name not in locations]
     for dataset_type, location in locations.items():
@@ -54,7 +56,7 @@ def read_visit(visit: int, locations: dict[str, str], expected: tuple[str, ...])
             row.fits[FIT_SECTIONS[dataset_type]] = content
         else:
             found = "fit parameters" if isinstance(content, FitParameters) else "a FITS header"
-            problems.append(f"{dataset_type}: the file holds {found}, not what this dataset type should hold.")
+            problems.append(f"{dataset_type}: the file holds {found}, not what this dataset type holds.")
     if problems:
         row.status = "failed"
     elif missing:
@@ -80,10 +82,10 @@ def column_name(kind: str, section: str, name: str) -> str:
 
 
 def encode_rows(rows: list[VisitRow]):
-    """Rows to an Arrow table: header values typed per key, fit values as float64, where each column first appears.
+    """Rows to an Arrow table: header values typed per key, fit values as float64, where columns first appear.
 
-    Visits sharing a layout (same header keys or fit labels, in the same order) are encoded together, column by
-    column, which keeps the cost per value tiny.
+    Visits sharing a layout (same header keys or fit labels, in the same order) are encoded together, column
+    by column, which keeps the cost per value tiny.
     """
     import pyarrow as pa
 
@@ -120,7 +122,7 @@ def _layouts(items) -> dict[tuple, tuple[list[int], list]]:
 
 
 def _header_columns(rows: list[VisitRow]) -> dict[str, tuple[list, tuple[int, int]]]:
-    """Per header key: its value in every row (None where absent), and (visit, position) where it first appears."""
+    """Per header key: its value in every row (None where absent), and (visit, position) of its first card."""
     n = len(rows)
     groups = _layouts((i, tuple(r.header), tuple(r.header.values())) for i, r in enumerate(rows) if r.header)
     columns: dict[str, tuple[list, tuple[int, int]]] = {}
@@ -139,7 +141,7 @@ def _header_columns(rows: list[VisitRow]) -> dict[str, tuple[list, tuple[int, in
 
 
 def _fit_columns(rows: list[VisitRow]) -> dict[tuple[str, str, str], tuple[object, tuple[int, int]]]:
-    """Per fit section and label: value, error and `extra` columns (float64, NaN where absent), first appearance."""
+    """Per fit and label: value, error and `extra` columns (float64, NaN where absent), and first place."""
     import numpy as np
 
     n = len(rows)
@@ -147,9 +149,10 @@ def _fit_columns(rows: list[VisitRow]) -> dict[tuple[str, str, str], tuple[objec
 
     def put(kind: str, section: str, layout: tuple, indices: list[int], matrix, first_visit: int) -> None:
         for position, name in enumerate(layout):
-            column, earlier = columns.get((kind, section, name)) or (np.full(n, np.nan), (first_visit, position))
+            seen = (first_visit, position)
+            column, earlier = columns.get((kind, section, name)) or (np.full(n, np.nan), seen)
             column[indices] = matrix[:, position]
-            columns[(kind, section, name)] = (column, min(earlier, (first_visit, position)))
+            columns[(kind, section, name)] = (column, min(earlier, seen))
 
     sections = sorted({section for r in rows for section in r.fits})
     for section in sections:
@@ -157,8 +160,10 @@ def _fit_columns(rows: list[VisitRow]) -> dict[tuple[str, str, str], tuple[objec
         by_labels = _layouts((i, fit.labels, (fit.values, fit.errors)) for i, fit in fits)
         for labels, (indices, pairs) in by_labels.items():
             first_visit = rows[indices[0]].id
-            put(VALUE, section, labels, indices, np.array([p[0] for p in pairs], dtype="float64"), first_visit)
-            put(ERROR, section, labels, indices, np.array([p[1] for p in pairs], dtype="float64"), first_visit)
+            values = np.array([p[0] for p in pairs], dtype="float64")
+            errors = np.array([p[1] for p in pairs], dtype="float64")
+            put(VALUE, section, labels, indices, values, first_visit)
+            put(ERROR, section, labels, indices, errors, first_visit)
         by_extra = _layouts((i, tuple(fit.extra), tuple(fit.extra.values())) for i, fit in fits if fit.extra)
         for keys, (indices, value_rows) in by_extra.items():
             put(EXTRA, section, keys, indices, np.array(value_rows, dtype="float64"), rows[indices[0]].id)
@@ -179,7 +184,7 @@ def _header_type(values: list):
 
 @dataclass(frozen=True)
 class Column:
-    """One result column over every chunk: per chunk (values, stored as JSON) or None, and where it first appears."""
+    """One result column over all chunks: per chunk (values, stored as JSON) or None, and its first place."""
 
     kind: str
     section: str
@@ -207,7 +212,7 @@ def rows_frame(tables: list, *, legacy_names: bool = False):
         data[name] = pd.array(pa.chunked_array([t.column(name) for t in tables]).to_pylist(), dtype="string")
     frame = pd.DataFrame(data)
     if len(frame.columns) != len(data):
-        raise SpectuiError("two result columns would get the same name; this repository needs --legacy-names off.")
+        raise SpectuiError("two result columns would get the same name: extract without --legacy-names.")
     return frame.sort_values("id", kind="stable", ignore_index=True).drop_duplicates("id", ignore_index=True)
 
 
@@ -243,7 +248,7 @@ def _sort_key(column: Column, sections: list[str]) -> tuple:
 
 
 def _public_names(columns: dict, sections: list[str], legacy: bool) -> dict[tuple[str, str, str], str]:
-    """Column names: header keys as in FITS; `<label>_<fit>`/`<label>_err_<fit>`, or the notebooks' `_x`/`_y`."""
+    """Names: header keys as in FITS; `<label>_<fit>`, `<label>_err_<fit>`, or the notebooks' `_x`/`_y`."""
     labels_by_section = {s: {n for (k, sec, n) in columns if k != HEADER and sec == s} for s in sections}
     shared = set.intersection(*labels_by_section.values()) if len(sections) > 1 else set()
     names = {}
@@ -282,7 +287,7 @@ def _floats(pieces: tuple, lengths: list[int]):
     """A numeric column as one float64 array, NaN where a value or a whole chunk's column is missing."""
     import numpy as np
 
-    return np.concatenate([p[0].to_numpy().astype("float64", copy=False) if p is not None else np.full(n, np.nan)
+    return np.concatenate([np.full(n, np.nan) if p is None else p[0].to_numpy().astype("float64", copy=False)
                            for p, n in zip(pieces, lengths)])
 
 
@@ -293,7 +298,8 @@ def _typed_values(name: str, values: list):
 
     kinds = set(map(type, values)) - {type(None)}
     if name == "DATE-OBS" and kinds == {str}:
-        return pd.to_datetime(pd.Series(values, dtype="string"), utc=True, format="ISO8601", errors="coerce").array
+        text = pd.Series(values, dtype="string")
+        return pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce").array
     if not kinds or (kinds <= {int, float} and float in kinds):
         return np.array([np.nan if v is None else v for v in values], dtype="float64")
     if kinds == {int}:
@@ -304,7 +310,7 @@ def _typed_values(name: str, values: list):
 
 
 def _header_values(pieces: tuple, lengths: list[int]) -> list:
-    """A header column's values as Python objects, JSON-stored pieces decoded, None where a chunk lacks the key."""
+    """A header column's values as Python objects, JSON pieces decoded, None where a chunk lacks the key."""
     values: list = []
     for piece, n in zip(pieces, lengths):
         if piece is None:

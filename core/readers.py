@@ -1,7 +1,7 @@
 """Read Spectractor output files by location, without Spectractor or lsst.atmospec installed.
 
-Files are told apart by their bytes (FITS or JSON), never by the storage class the Butler recorded, so the same
-readers work on the demo repository and on a USDF repository written by atmospec's formatters.
+Files are told apart by their bytes (FITS or JSON), never by the storage class the Butler recorded, so the
+same readers work on the demo repository and on a USDF repository written by atmospec's formatters.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class UnreadableFile(ValueError):
 
 @dataclass(frozen=True)
 class FitParameters:
-    """One FitParameters file: labels in the file's order, values, errors from `cov` (0 when fixed), `extra`."""
+    """One FitParameters file: labels in file order, values, errors from `cov` (0 when fixed), `extra`."""
 
     labels: tuple[str, ...]
     values: tuple[float, ...]
@@ -124,7 +124,8 @@ def _read_fits_header(handle: BinaryIO, start: bytes) -> dict[str, object]:
         header_length = (len(raw) // FITS_BLOCK + 1) * FITS_BLOCK
         needed = header_length + _data_length(cards)
         if size < needed:
-            raise UnreadableFile(f"truncated FITS file: {size} bytes where the header announces at least {needed}.")
+            raise UnreadableFile(f"truncated FITS file: {size} bytes where the header announces at least "
+                                 f"{needed}.")
     return cards
 
 
@@ -236,11 +237,11 @@ def _card_value(text: str) -> object:
 
 
 def parse_fit_parameters(data: bytes | str) -> FitParameters:
-    """A FitParameters JSON document to labels, values and errors (sqrt of cov's diagonal over free parameters)."""
+    """A FitParameters JSON document to labels, values and errors (from cov's diagonal)."""
     try:
         content = json.loads(data)
     except json.JSONDecodeError as exc:
-        raise UnreadableFile(f"invalid JSON ({exc.msg} at character {exc.pos}): the file is damaged.") from None
+        raise UnreadableFile(f"invalid JSON ({exc.msg} at character {exc.pos}): a damaged file.") from None
     except UnicodeDecodeError:
         raise UnreadableFile("the JSON file is not UTF-8 text.") from None
     if not isinstance(content, dict) or "labels" not in content or "values" not in content:

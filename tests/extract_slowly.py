@@ -1,4 +1,4 @@
-"""The spectui command line with file reading slowed down, so that a test can interrupt an extraction mid-run."""
+"""The spectui command line with file reading slowed down, so a test can interrupt an extraction mid-run."""
 
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ SPECTRUM = "spectractorSpectrum"
 SPECTRUM_FIT = "spectrumLibradtranFitParameters"
 SPECTROGRAM_FIT = "spectrogramLibradtranFitParameters"
 SECTIONS = {SPECTRUM_FIT: "spectrum", SPECTROGRAM_FIT: "spectrogram"}
-STRUCTURAL = {"SIMPLE", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "EXTEND", "EXTNAME", "COMMENTS", "UNIT1", "UNIT2"}
+STRUCTURAL = {"SIMPLE", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "EXTEND", "EXTNAME", "COMMENTS", "UNIT1",
+              "UNIT2"}
 
 
 def copy_repo(source: Path, target: Path) -> Path:
@@ -97,4 +98,5 @@ def assert_row_matches(row, expected: dict[str, object], visit: int) -> None:
 
 def tree_state(root: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time of every file under a directory."""
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in root.rglob("*") if p.is_file()}

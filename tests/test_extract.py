@@ -24,7 +24,6 @@ from extract_support import (
     tree_state,
     visit_files,
 )
-
 from spectui.core import extract as extract_module
 from spectui.core.errors import BadInput, Cancelled, OutputError, UnknownCollection
 from spectui.core.exposures import ExposureSelection, query_exposures
@@ -33,7 +32,7 @@ from spectui.core.extract import Progress, extract
 
 @pytest.fixture(scope="module")
 def crafted(demo_repo, demo_manifest, tmp_path_factory):
-    """A copy of the demo with visits whose files were rewritten: label orders, an old label, damaged files."""
+    """A copy of the demo with some files rewritten: label orders, an old label, damaged files."""
     repo = copy_repo(demo_repo, tmp_path_factory.mktemp("crafted") / "repo")
     files = visit_files(repo, RUN_320)
     complete = sorted(v for v in demo_manifest["runs"][RUN_320]["ok"] if len(files[v]) == 3)
@@ -99,7 +98,8 @@ def test_statuses_match_what_the_demo_put_in_the_repository(demo_repo, demo_mani
     result = extract(demo_repo, RUN_320)
     by_status = result.frame.groupby("status")["id"].apply(set).to_dict()
     assert by_status["ok"] == set(truth["ok"]) and by_status["partial"] == set(truth["partial"])
-    assert by_status["failed"] == set(truth["corrupt"]) and not set(truth["missing"]) & set(result.frame["id"])
+    assert by_status["failed"] == set(truth["corrupt"])
+    assert not set(truth["missing"]) & set(result.frame["id"])
     partial = result.frame[result.frame["status"] == "partial"]
     assert partial["error"].str.fullmatch(f"no ({SPECTRUM_FIT}|{SPECTROGRAM_FIT})").all()
     no_spectrogram = partial[partial["error"] == f"no {SPECTROGRAM_FIT}"]
@@ -113,7 +113,8 @@ def test_a_run_without_a_fit_type_is_ok_without_those_columns(demo_repo, demo_ma
     result = extract(demo_repo, run)
     assert result.dataset_types == (SPECTRUM, SPECTRUM_FIT)
     assert not any(c.endswith("_spectrogram") for c in result.frame.columns)
-    assert set(result.frame.loc[result.frame["status"] == "ok", "id"]) == set(demo_manifest["runs"][run]["ok"])
+    ok = result.frame.loc[result.frame["status"] == "ok", "id"]
+    assert set(ok) == set(demo_manifest["runs"][run]["ok"])
 
 
 def test_columns_are_typed(demo_repo):

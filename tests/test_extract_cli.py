@@ -1,4 +1,4 @@
-"""`spectui extract`: a summary that says where failures are, a progress bar only on a terminal, one-line errors."""
+"""`spectui extract`: a summary saying where failures are, a progress bar on terminals, one-line errors."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ HEAVY = {"pandas", "pyarrow", "numpy", "astropy", "lsst.daf.butler", "textual", 
 
 
 def test_extract_help_imports_no_heavy_module():
-    shown = subprocess.run([sys.executable, "-X", "importtime", SPECTUI, "extract", "--help"], capture_output=True,
-                           text=True, check=True)
-    imported = {line.rsplit("|", 1)[-1].strip() for line in shown.stderr.splitlines() if line.startswith("import time:")}
+    shown = subprocess.run([sys.executable, "-X", "importtime", SPECTUI, "extract", "--help"],
+                           capture_output=True, text=True, check=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in shown.stderr.splitlines()
+                if line.startswith("import time:")}
     assert "--legacy-names" in shown.stdout and "spectui.tui.commands_extract" in imported
     assert not HEAVY & imported, HEAVY & imported
 
@@ -42,7 +43,8 @@ def test_summary_counts_and_points_at_the_failures(demo_repo, demo_manifest, tmp
 
 
 def test_npy_and_csv_on_request_and_legacy_names(demo_repo, tmp_path):
-    result = run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path / "r.npy"), "--legacy-names")
+    result = run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path / "r.npy"),
+                 "--legacy-names")
     assert result.exit_code == 0, result.stderr
     records = np.load(tmp_path / "r.npy", allow_pickle=False)
     assert "PWV [mm]_x" in records.dtype.names and "PWV [mm]_err_y" in records.dtype.names
@@ -56,7 +58,8 @@ def test_npy_and_csv_on_request_and_legacy_names(demo_repo, tmp_path):
 def test_progress_bar_on_a_terminal(demo_repo, tmp_path):
     leader, follower = pty.openpty()
     process = subprocess.Popen([SPECTUI, "extract", "-r", str(demo_repo), "-c", RUN_320, "-o",
-                                str(tmp_path / "r.parquet"), "-j", "1"], stderr=follower, stdout=subprocess.PIPE)
+                                str(tmp_path / "r.parquet"), "-j", "1"], stderr=follower,
+                               stdout=subprocess.PIPE)
     os.close(follower)
     shown = b""
     while True:
@@ -91,14 +94,11 @@ def test_bad_input_is_one_line(demo_repo, tmp_path, args, message):
 
 
 def test_unwritable_outputs_are_one_line(demo_repo, tmp_path):
-    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path / "no" / "r.parquet")),
-                          "does not exist")
-    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path)),
-                          "cannot tell the format")
     (tmp_path / "dir.parquet").mkdir()
-    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(tmp_path / "dir.parquet")),
-                          "it is a directory")
-    assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(demo_repo / "r.parquet")),
-                          "inside the Butler repository")
+    for output, message in [(tmp_path / "no" / "r.parquet", "does not exist"),
+                            (tmp_path, "cannot tell the format"),
+                            (tmp_path / "dir.parquet", "it is a directory"),
+                            (demo_repo / "r.parquet", "inside the Butler repository")]:
+        assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", str(output)), message)
     assert_one_line_error(run("extract", "-r", str(demo_repo), "-c", RUN_320, "-o", "-", "--resume"),
                           "--resume needs an output file")

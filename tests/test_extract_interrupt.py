@@ -1,5 +1,5 @@
-"""Interrupted extractions: kill -9, Ctrl-C, SIGTERM, SIGHUP and a full disk leave no partial output, and resume
-finishes the same table an uninterrupted run gives."""
+"""Interrupted extractions: kill -9, Ctrl-C, SIGTERM, SIGHUP and a full disk leave no partial output, and
+resume finishes the same table an uninterrupted run gives."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import psutil
 import pyarrow as pa
 import pytest
 from extract_support import RUN_320
-
 from spectui.core.errors import OutputError
 from spectui.core.extract import extract
 
@@ -35,7 +34,7 @@ def start_slow_extraction(repo: Path, output: Path, workers: int) -> subprocess.
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_for_saved_parts(output: Path, process: subprocess.Popen, count: int = 1, timeout: float = 60) -> None:
+def wait_for_saved_parts(output: Path, process: subprocess.Popen, count: int = 1, timeout: float = 60):
     checkpoint = output.parent / f".{output.name}.checkpoint"
     deadline = time.monotonic() + timeout
     while len(list(checkpoint.glob("part-*.arrow"))) < count:

@@ -1,4 +1,4 @@
-"""Readers of Spectractor files: FITS primary headers like astropy's, FitParameters errors like Spectractor's."""
+"""Readers of Spectractor files: FITS headers as astropy reads them, FitParameters errors as Spectractor's."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import math
 import numpy as np
 import pytest
 from astropy.io import fits
-
 from spectui.core import readers
 from spectui.core.readers import (
     FitParameters,
@@ -71,8 +70,9 @@ def test_header_cards_astropy_writes(tmp_path):
 
 
 def test_fortran_exponents_and_first_card_wins():
-    cards = ["SIMPLE  =                    T", "BITPIX  =                    8", "NAXIS   =                    0",
-             "RATE    =              1.5D+02 / Fortran exponent", "RATE    =                  9.0",
+    cards = ["SIMPLE  =                    T", "BITPIX  =                    8",
+             "NAXIS   =                    0", "RATE    =              1.5D+02 / Fortran exponent",
+             "RATE    =                  9.0",
              "NAME    = 'first'", "END"]
     raw = "".join(c.ljust(80) for c in cards).encode().ljust(2880, b" ")
     header = read_output_bytes(raw)
@@ -133,8 +133,8 @@ def spectractor_err(values, fixed, cov):
 
 def fit_json(labels, values, fixed, cov, extra=None) -> str:
     bounds = [[-math.inf, math.inf] for _ in labels]
-    return json.dumps({"values": values, "labels": labels, "axis_names": labels, "bounds": bounds, "fixed": fixed,
-                       "truth": None, "filename": "", "extra": extra, "cov": cov})
+    return json.dumps({"values": values, "labels": labels, "axis_names": labels, "bounds": bounds,
+                       "fixed": fixed, "truth": None, "filename": "", "extra": extra, "cov": cov})
 
 
 def test_errors_come_from_cov_over_free_parameters_in_label_order():
@@ -152,9 +152,11 @@ def test_errors_come_from_cov_over_free_parameters_in_label_order():
 
 
 def test_nan_values_no_cov_and_a_single_free_parameter():
-    fit = parse_fit_parameters('{"labels": ["A", "B"], "values": [NaN, 2], "fixed": [true, false], "cov": 9.0}')
+    fit = parse_fit_parameters('{"labels": ["A", "B"], "values": [NaN, 2], "fixed": [true, false], '
+                               '"cov": 9.0}')
     assert math.isnan(fit.values[0]) and fit.errors == (0.0, 3.0)
-    fit = parse_fit_parameters('{"labels": ["A", "B"], "values": [1, 2], "fixed": [false, true], "cov": null}')
+    fit = parse_fit_parameters('{"labels": ["A", "B"], "values": [1, 2], "fixed": [false, true], '
+                               '"cov": null}')
     assert math.isnan(fit.errors[0]) and fit.errors[1] == 0.0
 
 

@@ -14,16 +14,20 @@ import click
 from .cli_options import repo_option, resolve_repo, say, selection_from, selection_options
 
 SHOWN_FAILURES = 5
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
 
 
 @click.command()
 @repo_option
-@click.option("--collection", "-c", required=True, metavar="NAME", help="Collection holding the Spectractor outputs.")
+@click.option("--collection", "-c", required=True, metavar="NAME",
+              help="Collection holding the Spectractor outputs.")
 @click.option("-o", "--output", required=True, metavar="FILE",
-              help="Output file, by extension: .parquet (recommended), .csv, .json, or .npy (record array, no pickle).")
+              help="Output file, by extension: .parquet (recommended), .csv, .json, or .npy (record array, "
+                   "no pickle).")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=lambda: min(8, os.cpu_count() or 1),
-              show_default="the number of cores, at most 8", help="Processes reading files in parallel (a dask cluster has its own).")
+              show_default="the number of cores, at most 8",
+              help="Processes reading files in parallel (a dask cluster has its own).")
 @click.option("--executor", default="auto", metavar="local|process|dask://HOST:PORT", show_default=True,
               help="Where files are read: this process, a process pool, or a dask.distributed scheduler.")
 @click.option("--resume", is_flag=True, help="Finish an interrupted extraction from its checkpoint.")
@@ -34,8 +38,8 @@ def extract(repo: str | None, collection: str, output: str, workers: int, execut
             legacy_names: bool, **kwargs) -> None:
     """Extract a collection's Spectractor results (header + fits) into one table, one row per visit."""
     from spectui.core.errors import Cancelled
-    from spectui.core.extract import extract as run_extract
     from spectui.core.executors import parse_executor
+    from spectui.core.extract import extract as run_extract
     from spectui.core.tables import check_output_path
 
     selection = selection_from(kwargs)
@@ -61,7 +65,7 @@ def extract(repo: str | None, collection: str, output: str, workers: int, execut
 
 @contextlib.contextmanager
 def _stop_on_signals(cancel: threading.Event) -> Iterator[list[int]]:
-    """Ctrl-C, SIGTERM and SIGHUP ask the extraction to stop and save its checkpoint; a second Ctrl-C aborts."""
+    """Ctrl-C, SIGTERM and SIGHUP make the extraction stop and save its checkpoint; a second Ctrl-C aborts."""
     received: list[int] = []
 
     def handler(signum, _frame) -> None:
