@@ -8,6 +8,7 @@ extraction gives the same table as an uninterrupted one.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import SpectuiError
@@ -206,14 +207,19 @@ def rows_frame(tables: list, *, legacy_names: bool = False):
     data = {"id": pa.chunked_array([t.column("id") for t in tables]).to_numpy()}
     sections = ["spectrogram", "spectrum"] if legacy_names else ["spectrum", "spectrogram"]
     names = _public_names(columns, sections, legacy_names)
+    _refuse_clashes(names.values())
     for column in sorted(columns.values(), key=lambda c: _sort_key(c, sections)):
         data[names[(column.kind, column.section, column.name)]] = _typed(column, lengths)
     for name in ("status", "error"):
         data[name] = pd.array(pa.chunked_array([t.column(name) for t in tables]).to_pylist(), dtype="string")
-    frame = pd.DataFrame(data)
-    if len(frame.columns) != len(data):
-        raise SpectuiError("two result columns would get the same name: extract without --legacy-names.")
-    return frame.sort_values("id", kind="stable", ignore_index=True).drop_duplicates("id", ignore_index=True)
+    return pd.DataFrame(data).sort_values("id", kind="stable", ignore_index=True)
+
+
+def _refuse_clashes(names) -> None:
+    """Refuse a table where two columns share a name (e.g. a header key spelled like a legacy fit column)."""
+    clashes = sorted(n for n, count in Counter([*names, "id", "status", "error"]).items() if count > 1)
+    if clashes:
+        raise SpectuiError(f"these result columns would appear twice: {', '.join(clashes[:5])}.")
 
 
 def _empty_frame():

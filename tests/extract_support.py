@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -18,6 +19,13 @@ SPECTROGRAM_FIT = "spectrogramLibradtranFitParameters"
 SECTIONS = {SPECTRUM_FIT: "spectrum", SPECTROGRAM_FIT: "spectrogram"}
 STRUCTURAL = {"SIMPLE", "BITPIX", "NAXIS", "NAXIS1", "NAXIS2", "EXTEND", "EXTNAME", "COMMENTS", "UNIT1",
               "UNIT2"}
+
+
+def astropy_fits_bytes(header: fits.Header, data=None) -> bytes:
+    """A FITS file's bytes as astropy writes them: the header, and the data if any."""
+    buffer = io.BytesIO()
+    fits.PrimaryHDU(data=data, header=header).writeto(buffer)
+    return buffer.getvalue()
 
 
 def copy_repo(source: Path, target: Path) -> Path:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from astropy.io import fits
 from extract_support import (
     RUN_302,
     RUN_320,
@@ -17,6 +18,7 @@ from extract_support import (
     SPECTRUM,
     SPECTRUM_FIT,
     assert_row_matches,
+    astropy_fits_bytes,
     copy_repo,
     independent_row,
     rename_label,
@@ -25,7 +27,7 @@ from extract_support import (
     visit_files,
 )
 from spectui.core import extract as extract_module
-from spectui.core.errors import BadInput, Cancelled, OutputError, UnknownCollection
+from spectui.core.errors import BadInput, Cancelled, OutputError, SpectuiError, UnknownCollection
 from spectui.core.exposures import ExposureSelection, query_exposures
 from spectui.core.extract import Progress, extract
 
@@ -291,3 +293,14 @@ def test_dask_executor_gives_the_same_table(demo_repo):
 def test_unreachable_dask_scheduler_is_one_clear_error(demo_repo):
     with pytest.raises(BadInput, match="cannot reach the dask scheduler at 127.0.0.1:9"):
         extract(demo_repo, RUN_320, executor="dask://127.0.0.1:9")
+
+
+def test_a_header_key_spelled_like_a_legacy_column_is_refused(crafted, tmp_path):
+    repo = copy_repo(crafted[0], tmp_path / "repo")
+    files = visit_files(repo, RUN_320)
+    header = fits.Header()
+    header["A3"] = 1.0
+    Path(next(iter(files.values()))[SPECTRUM]).write_bytes(astropy_fits_bytes(header))
+    assert "A3" in extract(repo, RUN_320).frame.columns
+    with pytest.raises(SpectuiError, match="would appear twice: A3"):
+        extract(repo, RUN_320, legacy_names=True)

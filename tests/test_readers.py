@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 from astropy.io import fits
+from extract_support import astropy_fits_bytes
 from spectui.core import readers
 from spectui.core.readers import (
     FitParameters,
@@ -19,12 +20,6 @@ from spectui.core.readers import (
     read_output,
     read_spectrum,
 )
-
-
-def astropy_fits_bytes(header: fits.Header, data=None) -> bytes:
-    buffer = io.BytesIO()
-    fits.PrimaryHDU(data=data, header=header).writeto(buffer)
-    return buffer.getvalue()
 
 
 def demo_spectrum_files(butler, n):
