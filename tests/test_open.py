@@ -250,6 +250,27 @@ async def test_the_column_line_help_screen_and_columns_list_explain_the_suffixes
         assert "ends in _x for the" in screen_text(app) and "spectrogram (2D forward-model) fit" in screen_text(app)
 
 
+async def test_h_plots_the_rows_shown_of_a_results_file_and_is_absent_elsewhere(results, tmp_path):
+    from spectui.tui.histogram_screen import HistogramScreen
+
+    exposures = tmp_path / "holosummary.csv"
+    results[["id", "ex_day_obs"]].rename(columns={"ex_day_obs": "day_obs"}).to_csv(exposures)
+    app = app_on(write(results, tmp_path / "r.parquet", "parquet"), exposures)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("vertical_line", *"FILTER == 'empty'", "enter", "right", "right", "right", "right", "right")
+        assert "H" in screen.active_bindings and screen.current_column == "PWV [mm]_x"
+        await pilot.press("H")
+        plot = app.screen
+        assert isinstance(plot, HistogramScreen) and plot.spec.column == "PWV [mm]_x"
+        assert plot.table["id"].tolist() == results["id"][results["FILTER"] == "empty"].tolist()
+        await pilot.press("escape", "2")
+        await ready(pilot)
+        assert "H" not in app.screen.active_bindings
+        await pilot.press("H")
+        assert isinstance(app.screen, FileScreen)
+
+
 async def test_several_files_are_views_to_switch_between_and_q_closes_each(results, tmp_path):
     first = write(results, tmp_path / "a.parquet", "parquet")
     second = write(results.head(5), tmp_path / "b.json", "json")
@@ -267,6 +288,8 @@ async def test_several_files_are_views_to_switch_between_and_q_closes_each(resul
         assert "3 of 5 rows" in screen_text(app)
         await pilot.press("q")
         assert app.screen.title == "a.parquet" and list(app.files) == [1]
+        await pilot.pause()
+        assert "switch" not in screen_text(app).splitlines()[0]
         await pilot.press("2")
         assert app.screen.title == "a.parquet" and app.is_running
         await pilot.press("q")

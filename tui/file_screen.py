@@ -9,7 +9,7 @@ from textual.widgets import Label
 from textual.worker import Worker, WorkerState
 from textual_fastdatatable import DataTable
 
-from spectui.core.column_notes import SUFFIX_HELP, describe_column, type_name
+from spectui.core.column_notes import SUFFIX_HELP, describe_column, holds_spectractor_results, type_name
 from spectui.core.table_files import FIRST_ROWS, TableFile
 
 from .arrow_display import ArrowDisplay
@@ -22,11 +22,14 @@ VIEW_GROUP = "file-view"
 class FileScreen(TableScreen):
     """Browses one results file with the table keys; the line above the table says what the current column holds."""
 
-    HELP = (TableScreen.HELP + "\n\n" + SUFFIX_HELP +
-            "\n\nWith several files open, the number keys switch between them (1 is the first file).")
+    HELP = (TableScreen.HELP + "\n\n" + SUFFIX_HELP + " H plots histograms of the rows shown when the file holds "
+            "Spectractor results.\n\nWith several files open, the number keys switch between them (1 is the first "
+            "file); q closes a file.")
     BINDINGS = [
         Binding("C", "columns", "Columns", tooltip="Every column with its type and meaning; enter goes to it",
                 id="file.columns"),
+        Binding("H", "histogram", "Histogram", show=False,
+                tooltip="Histograms of the rows shown, from the current column", id="file.histogram"),
     ]
 
     def __init__(self, opened: TableFile) -> None:
@@ -79,6 +82,8 @@ class FileScreen(TableScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "columns":
             return True
+        if action == "histogram" and not holds_spectractor_results(self.opened.table.column_names):
+            return False
         return super().check_action(action, parameters)
 
     # The current column's meaning
@@ -117,6 +122,14 @@ class FileScreen(TableScreen):
             self.redraw(column=name)
             return
         self.table.move_cursor(column=self.shown_columns.index(name) + 1)
+
+    # Histograms
+
+    def action_histogram(self) -> None:
+        """Plot the rows shown (filter applied) in the histogram screen, starting from the current column."""
+        from .histogram_screen import HistogramScreen
+
+        self.app.push_screen(HistogramScreen(self.view.frame(), source=self.opened.name, column=self.current_column))
 
 
 class FirstRowsTable(FastTable):

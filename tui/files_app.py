@@ -13,6 +13,7 @@ from spectui.core.errors import BadInput
 from spectui.core.table_files import TableFile
 
 from .app import SpectuiApp
+from .context_header import ContextHeader
 from .file_screen import FileScreen
 from .screen_registry import SCREENS
 
@@ -85,6 +86,8 @@ class FilesApp(SpectuiApp):
         later = [number for number in self.files if number > closing]
         self.switch_mode(file_mode(later[0] if later else max(self.files)))
         self.remove_mode(file_mode(closing))
+        for header in self.screen.query(ContextHeader):
+            header.refresh()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for number, opened in self.files.items():
