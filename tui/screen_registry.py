@@ -27,5 +27,13 @@ SCREENS = (
                 "spectui.tui.collections_screen:CollectionsScreen"),
     ScreenEntry("exposures", "Exposures", "Browse, filter and export the selected exposures", "2",
                 "spectui.tui.exposures_screen:ExposuresScreen"),
+    ScreenEntry("extraction", "Extraction", "Extract the current collection's results to a table, with progress",
+                "3", "spectui.tui.extraction_screen:ExtractionScreen"),
+    ScreenEntry("status", "Merge & missing", "Which exposures have outputs, per night and filter; reprocessing",
+                "4", "spectui.tui.status_screen:StatusScreen"),
+    ScreenEntry("histograms", "Histograms", "Histograms, nightly series and cumulative counts of result columns",
+                "5", "spectui.tui.histogram_screen:HistogramScreen"),
+    ScreenEntry("compare", "Compare runs", "Two runs side by side: status changes and parameter shifts", "6",
+                "spectui.tui.compare_screen:CompareScreen"),
 )
 SCREENS_BY_NAME = {entry.name: entry for entry in SCREENS}
