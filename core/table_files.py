@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from .column_types import typed_table
 from .errors import BadInput
-from .tables import not_a_record_array, pickled_file_refused, table_format
+from .tables import load_record_array, table_format
 
 READ_FORMATS = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".npy": "npy"}
 FIRST_ROWS = 500
@@ -190,17 +190,7 @@ def _read_npy(source: Path, trust_pickle: bool) -> pa.Table:
     """A numpy record array as a table (as the notebooks saved them); object fields only when trusted."""
     import numpy as np
 
-    opener = gzip.open if source.name.lower().endswith(".gz") else open
-    with opener(source, "rb") as handle:
-        try:
-            array = np.load(handle, allow_pickle=trust_pickle)
-        except ValueError as exc:
-            if "allow_pickle" in str(exc):
-                raise pickled_file_refused(source) from exc
-            raise
-    if not isinstance(array, np.ndarray) or array.dtype.names is None:
-        raise not_a_record_array(source)
-    array = array.reshape(-1)
+    array = load_record_array(source, trust_pickle).reshape(-1)
     columns = {}
     for name in array.dtype.names:
         values = array[name]

@@ -137,29 +137,32 @@ def _read_npy(source: Path, trust_pickle: bool):
     import numpy as np
     import pandas as pd
 
-    try:
-        array = np.load(source, allow_pickle=trust_pickle)
-    except ValueError as exc:
-        if "allow_pickle" in str(exc):
-            raise pickled_file_refused(source) from exc
-        raise
-    if array.dtype.names is None:
-        raise not_a_record_array(source)
+    array = load_record_array(source, trust_pickle)
     frame = pd.DataFrame({name: array[name] for name in array.dtype.names})
     if "index" in frame.columns and (frame["index"].to_numpy() == np.arange(len(frame))).all():
         frame = frame.drop(columns="index")
     return frame
 
 
-def pickled_file_refused(source: Path) -> BadInput:
-    """The error for a .npy file holding pickled objects that the user has not said to trust."""
-    return BadInput(f"{source} holds pickled Python objects, and unpickling can run arbitrary code; "
-                    "pass --trust-pickle only if you trust where the file came from.")
+def load_record_array(source: Path, trust_pickle: bool = False):
+    """A .npy file's record array (gzipped or not); pickled Python objects only when `trust_pickle` is set."""
+    import gzip
 
+    import numpy as np
 
-def not_a_record_array(source: Path) -> BadInput:
-    """The error for a .npy file holding an array without named fields."""
-    return BadInput(f"{source} is a plain array, not a record array with named columns.")
+    opener = gzip.open if source.name.lower().endswith(".gz") else open
+    with opener(source, "rb") as handle:
+        try:
+            array = np.load(handle, allow_pickle=trust_pickle)
+        except ValueError as exc:
+            if "allow_pickle" in str(exc):
+                raise BadInput(
+                    f"{source} holds pickled Python objects, and unpickling can run arbitrary code; "
+                    "pass --trust-pickle only if you trust where the file came from.") from exc
+            raise
+    if not isinstance(array, np.ndarray) or array.dtype.names is None:
+        raise BadInput(f"{source} is a plain array, not a record array with named columns.")
+    return array
 
 
 def check_output_path(path: str | os.PathLike, *, allowed=WRITE_FORMATS) -> None:
