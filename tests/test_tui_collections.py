@@ -15,6 +15,7 @@ def config_dir(tmp_path, monkeypatch):
     directory = tmp_path / "config"
     directory.mkdir()
     monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
+    monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
     return directory
 
 
@@ -28,9 +29,10 @@ def names(screen) -> list[str]:
 
 
 async def started(pilot):
-    await wait_for(pilot, lambda: pilot.app.screen.results)
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.results and " match " in screen_text(pilot.app))
     await settle(pilot)
-    return pilot.app.screen
+    return screen
 
 
 async def test_lists_every_collection_with_type_and_spectractor_flag(demo_repo):

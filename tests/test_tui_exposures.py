@@ -23,6 +23,7 @@ def config_dir(tmp_path, monkeypatch):
     directory = tmp_path / "config"
     directory.mkdir()
     monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
+    monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
     return directory
 
@@ -347,3 +348,45 @@ async def test_thirty_thousand_rows_stay_responsive(demo_repo):
         assert f"{expected:,} of 30,000 rows" in screen_text(app)
         await pilot.press("g", "s", "G")
         assert screen.view.selected_count == expected and screen.table.cursor_row == expected - 1
+
+
+async def test_the_list_saved_last_time_shows_while_the_butler_answers(demo_repo, monkeypatch, science):
+    first = SpectuiApp(repo=str(demo_repo))
+    async with first.run_test(size=(120, 40)) as pilot:
+        await open_exposures(pilot)
+    release, started = threading.Event(), threading.Event()
+
+    def slow(butler, selection):
+        started.set()
+        release.wait(30)
+        return science.iloc[:7]
+
+    monkeypatch.setattr("spectui.core.exposures.query_exposures", slow)
+    second = SpectuiApp(repo=str(demo_repo))
+    async with second.run_test(size=(120, 40)) as pilot:
+        second.show_screen("exposures")
+        screen = second.screen
+        await wait_for(pilot, lambda: started.is_set() and screen.table is not None)
+        await pilot.pause()
+        assert shown_ids(screen) == science["id"].tolist()
+        assert "not yet refreshed" in screen_text(second) and "showing the list saved" in screen_text(second)
+        release.set()
+        await wait_for(pilot, lambda: screen.view.total_count == 7)
+        await settle(pilot)
+        assert "not yet refreshed" not in screen_text(second) and "⧗" not in screen_text(second)
+
+
+def test_saved_lists_round_trip_and_broken_ones_are_dropped(science, demo_repo, monkeypatch):
+    from spectui.core import exposure_cache
+
+    assert exposure_cache.load_saved(str(demo_repo), ExposureSelection()) is None
+    exposure_cache.save(str(demo_repo), ExposureSelection(), science)
+    frame, saved_at = exposure_cache.load_saved(str(demo_repo), ExposureSelection())
+    pd.testing.assert_frame_equal(frame, science)
+    assert exposure_cache.load_saved(str(demo_repo), ExposureSelection(since=20250108)) is None
+    path = exposure_cache.cache_file(str(demo_repo), ExposureSelection())
+    path.write_text("not parquet")
+    assert exposure_cache.load_saved(str(demo_repo), ExposureSelection()) is None and not path.exists()
+    for night in range(exposure_cache.KEEP + 3):
+        exposure_cache.save(str(demo_repo), ExposureSelection(since=20250101 + night), science.iloc[:2])
+    assert len(list(exposure_cache.cache_dir().glob("*.parquet"))) == exposure_cache.KEEP

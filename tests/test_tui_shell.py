@@ -19,6 +19,7 @@ def config_dir(tmp_path, monkeypatch):
     directory = tmp_path / "config"
     directory.mkdir()
     monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
+    monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
     return directory
 
 

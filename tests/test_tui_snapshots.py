@@ -18,6 +18,7 @@ def steady_screen(demo_repo, butler, tmp_path, monkeypatch):
     config = tmp_path / "config"
     config.mkdir()
     monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(config))
+    monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 

@@ -23,7 +23,9 @@ class ExposuresScreen(TableScreen):
     """Lists the exposures of the current selection (science hologram exposures at first)."""
 
     HELP = ("The exposures of the selection shown above the table; r changes the nights, dispersers and filters "
-            "and queries the Butler again (escape cancels a running query).\n\n" + TableScreen.HELP)
+            "and queries the Butler again (escape cancels a running query). While the Butler answers, the list "
+            "saved the last time this selection was shown is on screen, marked with the time it was saved.\n\n"
+            + TableScreen.HELP)
     BINDINGS = [
         Binding("r", "query", "Query", tooltip="Choose nights, dispersers, filters and query the Butler again",
                 id="exposures.query"),
@@ -36,6 +38,7 @@ class ExposuresScreen(TableScreen):
         self.selection = ExposureSelection()
         self.loading_selection: ExposureSelection | None = None
         self.query_worker: Worker | None = None
+        self.saved_at = None
 
     def compose_top(self) -> ComposeResult:
         yield Label("", id="selection-line", classes="status-line")
@@ -54,27 +57,42 @@ class ExposuresScreen(TableScreen):
         self.app.push_screen(QueryScreen(self.selection), lambda chosen: chosen and self.load(chosen))
 
     def load(self, selection: ExposureSelection) -> None:
-        """Query the exposures of `selection` in a worker, showing that it runs meanwhile."""
+        """Query the exposures of `selection` in a worker, showing the list saved last time meanwhile if there is one."""
         self.loading_selection = selection
         self.query_one(BusyLine).start(f"querying the Butler: {describe_selection(selection)}")
         self.query_worker = self.run_worker(lambda: self._run_query(selection), thread=True, exclusive=True,
                                             group=QUERY_GROUP, exit_on_error=False, description="Querying exposures")
 
     def _run_query(self, selection: ExposureSelection) -> None:
+        from spectui.core import exposure_cache
         from spectui.core.exposures import query_exposures
 
         worker = get_current_worker()
+        saved = exposure_cache.load_saved(self.app.repo, selection)
+        if saved is not None and not worker.is_cancelled:
+            frame, saved_at = saved
+            self.app.call_from_thread(self._loaded, selection, frame, DisplayTable(frame), saved_at)
         with self.app.butler() as butler:
             frame = query_exposures(butler, selection)
         display = DisplayTable(frame)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, selection, frame, display)
+            self.app.call_from_thread(self._loaded, selection, frame, display, None)
+        try:
+            exposure_cache.save(self.app.repo, selection, frame)
+        except (SpectuiError, OSError) as exc:
+            self.app.log.warning(f"the exposure list was not saved for next time: {exc}")
 
-    def _loaded(self, selection: ExposureSelection, frame, display: DisplayTable) -> None:
+    def _loaded(self, selection: ExposureSelection, frame, display: DisplayTable, saved_at) -> None:
+        """Show exposures: the Butler's answer, or (with `saved_at`) the list saved last time while it is awaited."""
         from spectui.core.views import TableView
 
-        self.selection, self.loading_selection = selection, None
-        self.query_one(BusyLine).stop()
+        self.selection, self.saved_at = selection, saved_at
+        if saved_at is None:
+            self.loading_selection = None
+            self.query_one(BusyLine).stop()
+        else:
+            self.query_one(BusyLine).start(f"showing the list saved {saved_at:%Y-%m-%d %H:%M}; asking the Butler "
+                                           f"for {describe_selection(selection)}")
         if self.view is None:
             self.display_table, self.view = display, TableView(frame, key="id")
             self.redraw()
@@ -85,8 +103,12 @@ class ExposuresScreen(TableScreen):
                     self.view.replace_base(frame)
                 except SpectuiError as exc:
                     self.app.report(exc)
-        self._show_selection(describe_selection(selection))
+        self._show_selection(self._describe())
         self.refresh_bindings()
+
+    def _describe(self) -> str:
+        text = describe_selection(self.selection)
+        return f"{text}  ·  saved {self.saved_at:%Y-%m-%d %H:%M}, not yet refreshed" if self.saved_at else text
 
     def _show_selection(self, text: str) -> None:
         self.query_one("#selection-line", Label).update(f" {text}")
@@ -98,13 +120,14 @@ class ExposuresScreen(TableScreen):
     def _query_ended(self, note: str) -> None:
         self.loading_selection = None
         self.query_one(BusyLine).stop()
-        self._show_selection(describe_selection(self.selection) if self.view is not None else "no exposures loaded")
+        self._show_selection(self._describe() if self.view is not None else "no exposures loaded")
         self.update_status(note)
 
     def action_back(self) -> None:
         """Escape: cancel a running query, else as on any table."""
         if self.loading_selection is not None:
             self.workers.cancel_group(self, QUERY_GROUP)
-            self.app.notify("Query cancelled; the table shows the previous exposures.", title="Cancelled")
+            shown = "the list saved earlier" if self.saved_at else "the previous exposures"
+            self.app.notify(f"Query cancelled; the table shows {shown}.", title="Cancelled")
             return
         super().action_back()
