@@ -4,10 +4,11 @@ Both run in the same tmux server at 120x40, alternately, and are timed the same 
 terminal shows (`tmux capture-pane`) until the expected text is on screen.
 - first paint: from starting the program to the screen showing the file's rows 1 and 20;
 - ready: until every row is loaded (spectui: every key works; VisiData: the loader has finished);
-- filter: once ready, the filter (rows whose TARGET is HD38666) is typed all but its last key; from that last key
-  to the screen showing the filtered count. VisiData filters in two steps, each timed from its key to its result
-  and added: Enter ends the selection expression (until "selected N rows" shows), then `"` opens the selected
-  rows as a sheet (until its status shows N rows); sent together, `"` would catch the selection half done.
+- filter: once ready, the filter (rows whose TARGET is HD38666) is typed but for its last key; from that
+  last key to the screen showing the filtered count. VisiData filters in two steps, each timed from its key
+  to its result and added: Enter ends the selection expression (until "selected N rows" shows), then `"`
+  opens the selected rows as a sheet (until its status shows N rows); sent at once, `"` would catch the
+  selection half done.
 VisiData is installed into its own environment under bench/out, never into spectui's.
 """
 
@@ -33,7 +34,7 @@ SPECTUI = str(Path(sys.executable).parent / "spectui")
 
 
 def make_files() -> tuple[dict[str, Path], int]:
-    """The 30k-row results table as the notebooks leave it (CSV with its index column, parquet); the filter's count."""
+    """The 30k-row results table as the notebooks leave it (CSV with its index, parquet); the filter's count."""
     import numpy as np
     import pandas as pd
 
@@ -92,7 +93,8 @@ def tools(vd: str, count: int) -> list[Tool]:
     expression = f"TARGET == '{TARGET}'"
     return [
         Tool("spectui", [SPECTUI, "open"], 4, re.compile(rf"\b{ROWS:,} of {ROWS:,} rows"),
-             [["|"], ["-l", expression[:-1]]], [(["-l", expression[-1:]], f" {count:,} of {ROWS:,} rows", True)]),
+             [["|"], ["-l", expression[:-1]]],
+             [(["-l", expression[-1:]], f" {count:,} of {ROWS:,} rows", True)]),
         Tool("VisiData", [vd], 1, re.compile(rf"\b{ROWS} rows\b"),
              [["z|"], ["-l", expression]],
              [(["Enter"], f"selected {count} rows", False), (['"'], f" {count} rows", True)]),
@@ -133,7 +135,8 @@ def one_run(tool: Tool, path: Path, first_ids: tuple[str, str]) -> dict[str, flo
     command = " ".join(f"'{part}'" for part in [*tool.command, str(path)])
     start = time.perf_counter()
     tmux("new-session", "-d", "-s", "run", "-x", str(SIZE[0]), "-y", str(SIZE[1]), command)
-    figures = {"first paint": wait_until(lambda text: all(i in text for i in first_ids), start, "the first rows")}
+    painted = wait_until(lambda text: all(i in text for i in first_ids), start, "the first rows")
+    figures = {"first paint": painted}
     figures["ready"] = wait_until(lambda text: tool.ready.search(tool.status(text)), start, "the loaded file")
     settle()
     for keys in tool.filter_typing:
@@ -143,8 +146,8 @@ def one_run(tool: Tool, path: Path, first_ids: tuple[str, str]) -> dict[str, flo
     for keys, shown, in_status in tool.filter_steps:
         start = time.perf_counter()
         tmux("send-keys", "-t", "run", *keys)
-        figures["filter"] += wait_until(lambda text: shown in (tool.status(text) if in_status else text), start,
-                                        f"{shown!r}")
+        figures["filter"] += wait_until(lambda text: shown in (tool.status(text) if in_status else text),
+                                        start, f"{shown!r}")
     tmux("kill-session", "-t", "run")
     return figures
 

@@ -1,4 +1,4 @@
-"""Columns of an opened results file given the types their names call for: ids as integers, DATE-OBS as UTC time."""
+"""Columns of an opened results file typed as their names call for: ids as integers, DATE-OBS as UTC time."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ UTC_NANOSECONDS = pa.timestamp("ns", tz="UTC")
 
 
 def typed_table(table: pa.Table) -> pa.Table:
-    """The table with id-like columns as 64-bit integers and DATE-OBS as a UTC timestamp, where the values allow."""
+    """The table with id-like columns as int64 and DATE-OBS as a UTC timestamp, where the values allow it."""
     for index, name in enumerate(table.column_names):
         column = table.column(index)
         if ID_COLUMN.fullmatch(name):
@@ -29,7 +29,7 @@ def typed_table(table: pa.Table) -> pa.Table:
 
 
 def as_integers(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
-    """Whole numbers stored as floats or digit strings, as int64 (missing values stay missing); None otherwise."""
+    """Whole numbers stored as floats or digit strings as int64 (missing stays missing); None otherwise."""
     kind = column.type
     if pa.types.is_integer(kind):
         return None if kind == pa.int64() else column.cast(pa.int64())
@@ -50,7 +50,7 @@ def as_integers(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
 
 
 def as_utc_time(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
-    """Times as timestamps in UTC: naive times are taken as UTC, text is parsed as ISO 8601; None if it is not."""
+    """Times as UTC timestamps: naive times are taken as UTC, text is parsed as ISO 8601; None otherwise."""
     kind = column.type
     if pa.types.is_timestamp(kind):
         if kind == UTC_NANOSECONDS:

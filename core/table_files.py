@@ -1,4 +1,4 @@
-"""Results files opened for browsing: any supported format read into a typed Arrow table, a big parquet's first rows first.
+"""Results files opened for browsing: read into typed Arrow tables, the first rows of a big parquet first.
 
 Everything here works on Arrow, so a file can be shown before pandas is even imported; `to_frame` gives the
 pandas frame the table view filters and sorts.
@@ -27,7 +27,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 @dataclass
 class TableFile:
-    """An opened results file: its typed rows so far (all of them, or a big parquet's first ones) and its size."""
+    """An opened results file: its typed rows so far (all, or a big parquet's first ones) and its size."""
 
     path: Path
     fmt: str
@@ -61,20 +61,22 @@ class TableFile:
 
 def open_table_file(path: str | os.PathLike, *, trust_pickle: bool = False,
                     first_rows: int = FIRST_ROWS) -> TableFile:
-    """Open a results file: a parquet file bigger than `first_rows` gives its first rows now and the rest on demand."""
+    """Open a results file; a parquet longer than `first_rows` gives its first rows now, the rest later."""
     source = Path(path).expanduser()
     if not source.is_file():
         raise BadInput(f"no such file: {source}." if not source.exists() else f"{source} is not a file.")
     fmt = table_format(source, allowed=READ_FORMATS)
-    readers = {"parquet": lambda: _read_parquet_start(source, first_rows), "csv": lambda: _read_csv(source),
-               "json": lambda: (_read_json(source), None), "npy": lambda: (_read_npy(source, trust_pickle), None)}
+    readers = {"parquet": lambda: _read_parquet_start(source, first_rows),
+               "csv": lambda: (_read_csv(source), None),
+               "json": lambda: (_read_json(source), None),
+               "npy": lambda: (_read_npy(source, trust_pickle), None)}
     raw, rows = _guarded(source, fmt, readers[fmt])
     table, key = finish(raw)
     return TableFile(source, fmt, table.num_rows if rows is None else rows, table, key, trust_pickle)
 
 
 def finish(table: pa.Table) -> tuple[pa.Table, str]:
-    """A read table made ready to browse: saved index dropped, names unique, columns typed, a key column; and the key."""
+    """A table ready to browse (saved index dropped, unique names, typed, with a key column) and its key."""
     if table.num_columns > 1 and table.column_names[0] in SAVED_INDEX_NAMES:
         table = table.remove_column(0)
     if "__index_level_0__" in table.column_names:
@@ -91,11 +93,12 @@ def row_numbers(count: int) -> pa.Array:
     """1, 2, ... `count` as an int64 array (made from a buffer: converting values would import pandas)."""
     import numpy as np
 
-    return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(np.arange(1, count + 1, dtype=np.int64))])
+    numbers = np.arange(1, count + 1, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(numbers)])
 
 
 def unique_names(names: list[str]) -> list[str]:
-    """Column names made unique the way pandas does it: a repeated `x` becomes `x.1`, a blank one `Unnamed: N`."""
+    """Column names made unique as pandas does it: a repeated `x` becomes `x.1`, a blank one `Unnamed: N`."""
     seen: set[str] = set()
     result = []
     for position, name in enumerate(names):
@@ -120,7 +123,7 @@ def to_frame(table: pa.Table):
 
 
 def _guarded(source: Path, fmt: str, read):
-    """Run a reader, turning any failure other than a BadInput into one line naming the file and the format."""
+    """Run a reader, turning any failure but a BadInput into one line naming the file and the format."""
     try:
         return read()
     except BadInput:
@@ -150,10 +153,10 @@ def _read_parquet_start(source: Path, first_rows: int) -> tuple[pa.Table, int]:
     return pa.Table.from_batches([batch]), rows
 
 
-def _read_csv(source: Path) -> tuple[pa.Table, None]:
+def _read_csv(source: Path) -> pa.Table:
     import pyarrow.csv as csv
 
-    return csv.read_csv(source, convert_options=csv.ConvertOptions(strings_can_be_null=True)), None
+    return csv.read_csv(source, convert_options=csv.ConvertOptions(strings_can_be_null=True))
 
 
 def _read_json(source: Path) -> pa.Table:
@@ -174,7 +177,7 @@ def _read_json(source: Path) -> pa.Table:
         columns = {str(name): list(values.values()) if isinstance(values, dict) else values
                    for name, values in data.items()}
         return pa.table({name: column_array(values) for name, values in columns.items()})
-    raise BadInput(f"{source} holds JSON, but not a table: a list of records or an object of columns is needed.")
+    raise BadInput(f"{source} holds JSON, but not a table: a list of records or an object of columns.")
 
 
 def column_array(values: list) -> pa.Array:

@@ -1,4 +1,4 @@
-"""`spectui open`: every file format typed the same way, bad files as one line, and the table keys on an opened file."""
+"""`spectui open`: every format typed the same way, bad files as one line, the table keys on opened files."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def in_tmp_path(tmp_path, monkeypatch):
 
 @pytest.fixture
 def results() -> pd.DataFrame:
-    """A small merged results table as the notebooks build it: DATE-OBS first, fits suffixed _x/_y, ex_ columns."""
+    """A small merged results table as the notebooks make it: DATE-OBS first, fits as _x/_y, ex_ columns."""
     rng = np.random.default_rng(3)
     ids = 2025010700001 + np.arange(ROWS)
     return pd.DataFrame({
@@ -76,8 +76,9 @@ def write(results: pd.DataFrame, path, kind: str):
     return path
 
 
-@pytest.mark.parametrize("kind, name", [("parquet", "r.parquet"), ("parquet.gz", "r_merged.parquet.gz"),
-                                        ("csv", "exposures.csv"), ("json", "r.json"), ("npy", "r_merged.npy")])
+@pytest.mark.parametrize("kind, name", [
+    ("parquet", "r.parquet"), ("parquet.gz", "r_merged.parquet.gz"), ("csv", "exposures.csv"),
+    ("json", "r.json"), ("npy", "r_merged.npy")])
 def test_each_format_opens_typed_the_same_way(results, tmp_path, kind, name):
     opened = open_table_file(write(results, tmp_path / name, kind))
     table = opened.table
@@ -168,7 +169,8 @@ def test_open_help_imports_no_heavy_module():
 
     code = ("import sys; from spectui.tui.cli import main\n"
             "try: main(['open', '--help'])\nexcept SystemExit: pass\n"
-            "print(sorted(m for m in ('pandas', 'textual', 'pyarrow', 'lsst.daf.butler') if m in sys.modules))")
+            "heavy = ('pandas', 'textual', 'pyarrow', 'lsst.daf.butler')\n"
+            "print(sorted(m for m in heavy if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
 
@@ -179,7 +181,8 @@ def test_column_help_explains_the_notebooks_suffixes():
     assert "spectrum (1D) fit" in describe_column("PWV [mm]_err_y")
     assert "spectrum (1D) fit" in describe_column("A1_spectrum")
     assert describe_column("ex_time_start").endswith("(from the exposure list, merged by id)")
-    assert describe_column("alpha_0_2") == "PSF Moffat α, polynomial coefficient of degree 0, diffraction order 2"
+    assert describe_column("alpha_0_2") == ("PSF Moffat α, polynomial coefficient of degree 0, "
+                                            "diffraction order 2")
     assert describe_column("shift_x") == "" and describe_column("mystery_y") == ""
     assert holds_spectractor_results(["id", "VAOD_y"]) and not holds_spectractor_results(["id", "obs_id"])
 
@@ -244,10 +247,12 @@ async def test_the_column_line_help_screen_and_columns_list_explain_the_suffixes
         assert isinstance(app.screen, ColumnsScreen) and "ex_day_obs: observing night" in screen_text(app)
         await pilot.press("up", "up", "enter")
         assert app.screen is screen and screen.current_column == "PWV [mm]_err_x"
-        assert "1σ error of PWV [mm] (precipitable water vapour, mm) — spectrogram (2D) fit" in screen_text(app)
+        meaning = "1σ error of PWV [mm] (precipitable water vapour, mm) — spectrogram (2D) fit"
+        assert meaning in screen_text(app)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert "ends in _x for the" in screen_text(app) and "spectrogram (2D forward-model) fit" in screen_text(app)
+        shown = screen_text(app)
+        assert "ends in _x for the" in shown and "spectrogram (2D forward-model) fit" in shown
 
 
 async def test_h_plots_the_rows_shown_of_a_results_file_and_is_absent_elsewhere(results, tmp_path):
@@ -258,7 +263,7 @@ async def test_h_plots_the_rows_shown_of_a_results_file_and_is_absent_elsewhere(
     app = app_on(write(results, tmp_path / "r.parquet", "parquet"), exposures)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        await pilot.press("vertical_line", *"FILTER == 'empty'", "enter", "right", "right", "right", "right", "right")
+        await pilot.press("vertical_line", *"FILTER == 'empty'", "enter", *["right"] * 5)
         assert "H" in screen.active_bindings and screen.current_column == "PWV [mm]_x"
         await pilot.press("H")
         plot = app.screen
@@ -312,6 +317,7 @@ async def test_a_big_parquet_shows_its_first_rows_then_the_whole_file(results, t
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await ready(pilot)
             assert first_shown == [(100, None)]
-            assert screen.table.row_count == 100 * ROWS and f"{100 * ROWS:,} of {100 * ROWS:,} rows" in screen_text(app)
+            assert screen.table.row_count == 100 * ROWS
+            assert f"{100 * ROWS:,} of {100 * ROWS:,} rows" in screen_text(app)
     finally:
         FileScreen._start_view = start_view

@@ -1,4 +1,4 @@
-"""A display table made straight from Arrow without importing pandas, so a file's first rows show before it loads.
+"""A display table made straight from Arrow without pandas, so a file's first rows show before pandas loads.
 
 pyarrow imports pandas the first time it converts to or from numpy or Python values, which costs a noticeable
 part of a second; everything here stays within Arrow buffers and compute functions.
@@ -22,10 +22,11 @@ SCIENTIFIC_WIDTH = 11
 
 
 class ArrowDisplay(DisplayTable):
-    """Shows an Arrow table as DisplayTable shows a DataFrame: floats as aligned decimals, widths measured once."""
+    """Shows an Arrow table as DisplayTable shows a DataFrame: floats as aligned decimals, widths known."""
 
     def __init__(self, table: pa.Table) -> None:
-        self.table = pa.Table.from_arrays([display_column(c) for c in table.columns], names=table.column_names)
+        shown = [display_column(column) for column in table.columns]
+        self.table = pa.Table.from_arrays(shown, names=table.column_names)
         self.widths = column_widths(self.table)
 
     def every_row(self) -> MeasuredBackend:
@@ -36,7 +37,7 @@ class ArrowDisplay(DisplayTable):
 
 
 def display_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Floats as fixed-point decimals when that shows them exactly; UTC or naive times as ISO text to the millisecond."""
+    """Floats as fixed-point decimals when that shows them exactly; UTC or naive times as ISO text."""
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz in (None, "UTC"):
         milliseconds = column.cast(pa.timestamp("ms", tz=kind.tz), safe=False)
@@ -54,8 +55,8 @@ def float_values(column: pa.ChunkedArray) -> np.ndarray:
     """The non-missing values of a float column as numpy, read from the Arrow buffers."""
     dtype = np.dtype(f"float{column.type.bit_width}")
     present = pc.drop_null(column)
-    parts = [np.frombuffer(chunk.buffers()[1], dtype=dtype, count=len(chunk), offset=chunk.offset * dtype.itemsize)
-             for chunk in present.chunks if len(chunk)]
+    parts = [np.frombuffer(chunk.buffers()[1], dtype=dtype, count=len(chunk),
+                           offset=chunk.offset * dtype.itemsize) for chunk in present.chunks if len(chunk)]
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
@@ -66,7 +67,7 @@ def blank_strings(count: int) -> pa.Array:
 
 
 def number_width(column: pa.ChunkedArray) -> int:
-    """The widest a number column's values show: its extremes, or for floats left as floats, their longest form."""
+    """How wide a number column shows: its extremes, and for floats left as floats their longest form."""
     extremes = pc.min_max(column)
     low, high = extremes["min"].as_py(), extremes["max"].as_py()
     width = max(len(display_text(value)) for value in (low, high, 0))
@@ -78,7 +79,7 @@ def number_width(column: pa.ChunkedArray) -> int:
 
 
 def column_widths(table: pa.Table) -> dict[str, int]:
-    """Each column's content width from a few vectorised reductions (text by its longest value, numbers by extremes)."""
+    """Each column's content width from vectorised reductions (text by longest value, numbers by range)."""
     widths: dict[str, int] = {}
     others = []
     for name, column in zip(table.column_names, table.columns):

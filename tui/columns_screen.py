@@ -1,4 +1,4 @@
-"""The columns of an opened file: name, type, missing values and meaning; enter goes to the highlighted column."""
+"""The columns of an opened file: name, type, missing values and meaning; enter goes to the chosen column."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ class ColumnsScreen(Screen[str | None]):
         yield Label(f" {len(self.names):,} columns", classes="status-line")
         display = ArrowDisplay(self.listing)
         rows = np.arange(self.listing.num_rows)
-        yield FastTable(display.backend(rows, self.listing.column_names, None), cursor_type="row", id="columns-table")
+        backend = display.backend(rows, self.listing.column_names, None)
+        yield FastTable(backend, cursor_type="row", id="columns-table")
         yield Label("", id="column-meaning", classes="status-line", markup=False)
         yield Footer(compact=True)
 
@@ -58,7 +59,8 @@ class ColumnsScreen(Screen[str | None]):
     @on(DataTable.RowHighlighted)
     def _show_meaning(self, event: DataTable.RowHighlighted) -> None:
         name = self.names[event.cursor_row]
-        self.query_one("#column-meaning", Label).update(f" {name}: {describe_column(name) or 'no description'}")
+        meaning = describe_column(name) or "no description"
+        self.query_one("#column-meaning", Label).update(f" {name}: {meaning}")
 
     def action_choose(self) -> None:
         """Go back to the table with the cursor on the highlighted column."""

@@ -8,13 +8,15 @@ import click
 @click.command("open")
 @click.argument("files", nargs=-1, required=True, metavar="FILE [FILE ...]")
 @click.option("--trust-pickle", is_flag=True,
-              help="Also open .npy files holding pickled Python objects (unpickling can run code: trusted files only).")
+              help="Also open .npy files holding pickled Python objects (unpickling can run code: trusted "
+                   "files only).")
 @click.pass_context
 def open_files(ctx: click.Context, files: tuple[str, ...], trust_pickle: bool) -> None:
     """Browse results files: parquet (also .parquet.gz), csv, json and .npy record arrays.
 
-    Each file opens as a view of its own, with the keys of the exposures table (filter, sort, search, F, select,
-    export); the number keys switch between files. A file that cannot be read stops here with one line.
+    Each file opens as a view of its own, with the keys of the exposures table (filter, sort, search, F,
+    select, export); the number keys switch between files. A file that cannot be read stops it all, in one
+    line.
     """
     opened = read_while_importing(files, trust_pickle)
     from .files_app import FilesApp

@@ -1,4 +1,4 @@
-"""The table screen over an opened results file: its first rows at once, every key once the whole file is a view."""
+"""The table screen over an opened results file: its first rows at once, every key once all of it is read."""
 
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ VIEW_GROUP = "file-view"
 
 
 class FileScreen(TableScreen):
-    """Browses one results file with the table keys; the line above the table says what the current column holds."""
+    """Browses one results file with the table keys; the line above the table explains the current column."""
 
-    HELP = (TableScreen.HELP + "\n\n" + SUFFIX_HELP + " H plots histograms of the rows shown when the file holds "
-            "Spectractor results.\n\nWith several files open, the number keys switch between them (1 is the first "
-            "file); q closes a file.")
+    HELP = (TableScreen.HELP + "\n\n" + SUFFIX_HELP + " H plots histograms of the rows shown when the file "
+            "holds Spectractor results.\n\nWith several files open, the number keys switch between them "
+            "(1 is the first file); q closes a file.")
     BINDINGS = [
         Binding("C", "columns", "Columns", tooltip="Every column with its type and meaning; enter goes to it",
                 id="file.columns"),
@@ -45,7 +45,7 @@ class FileScreen(TableScreen):
         self._show_first_rows()
 
     def _start_view(self) -> None:
-        """Build the view in a worker once the first rows are on screen (it imports pandas, which takes a while)."""
+        """Build the view in a worker once the first rows are on screen (it imports pandas, which is slow)."""
         self.view_worker = self.run_worker(self._build_view, thread=True, exclusive=True, group=VIEW_GROUP,
                                            exit_on_error=False, description=f"Reading {self.opened.name}")
 
@@ -77,7 +77,7 @@ class FileScreen(TableScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)
         if event.worker is self.view_worker and event.state == WorkerState.ERROR:
-            self.update_status(f"{self.opened.name} could not be read to the end: only the rows shown are here")
+            self.update_status(f"{self.opened.name} could not be read to the end: only these rows are here")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "columns":
@@ -103,7 +103,8 @@ class FileScreen(TableScreen):
         name = columns[index]
         kind = type_name(self.opened.table.schema.field(name).type)
         meaning = describe_column(name)
-        self.query_one("#column-note", Label).update(f" {name} · {kind}" + (f" · {meaning}" if meaning else ""))
+        note = f" {name} · {kind}" + (f" · {meaning}" if meaning else "")
+        self.query_one("#column-note", Label).update(note)
 
     # Columns
 
@@ -129,7 +130,8 @@ class FileScreen(TableScreen):
         """Plot the rows shown (filter applied) in the histogram screen, starting from the current column."""
         from .histogram_screen import HistogramScreen
 
-        self.app.push_screen(HistogramScreen(self.view.frame(), source=self.opened.name, column=self.current_column))
+        plot = HistogramScreen(self.view.frame(), source=self.opened.name, column=self.current_column)
+        self.app.push_screen(plot)
 
 
 class FirstRowsTable(FastTable):

@@ -1,4 +1,4 @@
-"""The app over results files instead of a repository: one table view per file, the number keys switch files."""
+"""The app over results files instead of a repository: a table view per file, the number keys switch files."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class FilesApp(SpectuiApp):
         return int(self.current_mode.removeprefix("file-"))
 
     def header_fields(self) -> list[tuple[str, str]]:
-        """What the header shows instead of repository, collection and run: the file shown, and the keys of the others."""
+        """The header's fields instead of repository, collection and run: this file, and the keys of all."""
         path = str(self.files[self.file_number].path.absolute())
         if len(self.files) == 1:
             return [("file", path)]
