@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
 
 from spectui.core.collection_search import matching_runs, same_repo, search_pattern
 from spectui.core.runs import Run
 from spectui.tui.app import SpectuiApp
+from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
 from tui_support import notifications, screen_text, settle, wait_for
-
-
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    directory = tmp_path / "config"
-    directory.mkdir()
-    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
-    monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
-    return directory
-
-
-@pytest.fixture(autouse=True)
-def shared_butler(butler, monkeypatch):
-    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
 
 
 def names(screen) -> list[str]:
     return [getattr(entry, "name") for entry in screen.results]
+
+
+async def highlight(pilot, screen, name: str, key: str) -> None:
+    """Go from the search box to the results, then down to `name` with `key`."""
+    await pilot.press("down", *[key] * names(screen).index(name))
 
 
 async def started(pilot):
@@ -65,10 +56,7 @@ async def test_details_count_the_datasets_of_the_highlighted_collection(demo_rep
     app = SpectuiApp(repo=str(demo_repo))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
-        await pilot.press("down")
-        row = names(screen).index("u/dagoret/auxtel_latest")
-        for _ in range(row):
-            await pilot.press("j")
+        await highlight(pilot, screen, "u/dagoret/auxtel_latest", "j")
         await wait_for(pilot, lambda: "spectractorSpectrum" in screen_text(app) and "counting" not in screen_text(app))
         details = str(screen.query_one("#collection-details").render())
         assert details.startswith("u/dagoret/auxtel_latest  CHAINED")
@@ -80,10 +68,7 @@ async def test_enter_makes_the_collection_current_and_opens_exposures(demo_repo)
     app = SpectuiApp(repo=str(demo_repo))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
-        await pilot.press("down")
-        row = names(screen).index("u/dagoret/auxtel_latest")
-        for _ in range(row):
-            await pilot.press("down")
+        await highlight(pilot, screen, "u/dagoret/auxtel_latest", "down")
         await pilot.press("enter")
         assert app.collection == "u/dagoret/auxtel_latest" and app.run_name is None
         assert app.screen.title == "Exposures"

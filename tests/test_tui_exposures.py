@@ -15,22 +15,14 @@ from spectui.tui.confirm_screen import ConfirmScreen
 from spectui.tui.export_screen import ExportScreen
 from spectui.tui.query_screen import QueryScreen
 from spectui.tui.table_screen import TableScreen
+from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
 from tui_support import notifications, open_exposures, screen_text, settle, wait_for
 
 
 @pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    directory = tmp_path / "config"
-    directory.mkdir()
-    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
-    monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
+def in_tmp_path(tmp_path, monkeypatch):
+    """Exports with bare names land in the test's own folder."""
     monkeypatch.chdir(tmp_path)
-    return directory
-
-
-@pytest.fixture(autouse=True)
-def shared_butler(butler, monkeypatch):
-    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
 
 
 @pytest.fixture(scope="module")

@@ -10,23 +10,8 @@ from textual.command import CommandPalette
 from spectui.core.errors import BadQuery
 from spectui.tui.app import SpectuiApp, known_binding_ids
 from spectui.tui.help_screen import HelpScreen, binding_rows
+from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
 from tui_support import notifications, open_exposures, screen_text, settle, wait_for
-
-
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    """A configuration directory of the test's own."""
-    directory = tmp_path / "config"
-    directory.mkdir()
-    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
-    monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
-    return directory
-
-
-@pytest.fixture(autouse=True)
-def shared_butler(butler, monkeypatch):
-    """Every app opens the session's Butler instead of its own (opening one costs a second)."""
-    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
 
 
 def app_for(demo_repo, **kwargs) -> SpectuiApp:

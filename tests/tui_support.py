@@ -1,10 +1,28 @@
-"""Helpers for the TUI tests: waiting for the app to get somewhere, and reading what it shows."""
+"""Helpers for the TUI tests: own directories, a shared Butler, waiting for the app, reading what it shows."""
 
 from __future__ import annotations
 
 import time
 
+import pytest
+
 PAUSE = 0.02
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path, monkeypatch):
+    """Configuration and data directories of the test's own (themes, keymap, runs, saved lists)."""
+    directory = tmp_path / "config"
+    directory.mkdir()
+    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(directory))
+    monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def shared_butler(butler, monkeypatch):
+    """Every app opens the session's Butler instead of its own (opening one costs a second)."""
+    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
 
 
 async def wait_for(pilot, condition, timeout: float = 30.0) -> None:

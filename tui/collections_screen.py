@@ -17,6 +17,7 @@ from spectui.core.runs import Run
 
 from .base_screen import SpectuiScreen
 from .context_header import ContextHeader
+from .row_table import RowTable
 
 SEARCH_DELAY = 0.3
 DETAIL_DELAY = 0.2
@@ -25,19 +26,6 @@ DETAIL_DELAY = 0.2
 def holds_spectractor(summary: CollectionSummary) -> bool:
     """Whether the collection's summary lists Spectractor outputs (counted or not)."""
     return any(summary.dataset_types.get(t, 0) != 0 for t in SPECTRACTOR_TYPES)
-
-
-class CollectionTable(DataTable, inherit_bindings=False):
-    """The list of matching collections, one row each."""
-
-    BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="collections.cursor_up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="collections.cursor_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="collections.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="collections.page_down"),
-        Binding("home,g", "scroll_top", "First", show=False, id="collections.first"),
-        Binding("end,G", "scroll_bottom", "Last", show=False, id="collections.last"),
-    ]
 
 
 class CollectionsScreen(SpectuiScreen):
@@ -70,7 +58,7 @@ class CollectionsScreen(SpectuiScreen):
             yield Label(" collections matching ")
             yield Input("", placeholder="glob, e.g. u/dagoret/*  (empty: all)", id="pattern", compact=True)
         yield Label(" searching…", id="collections-status", classes="status-line")
-        table = CollectionTable(id="collections", cursor_type="row", zebra_stripes=False)
+        table = RowTable(id="collections", cursor_type="row")
         table.add_columns(" ", "type", "spectractor", "collection")
         yield table
         yield Static("", id="collection-details")
@@ -118,7 +106,7 @@ class CollectionsScreen(SpectuiScreen):
 
     def _show_results(self, found: list[CollectionSummary | Run]) -> None:
         self.results = found
-        table = self.query_one(CollectionTable)
+        table = self.query_one("#collections", RowTable)
         table.clear()
         for entry in found:
             table.add_row(*self._cells(entry))
@@ -154,7 +142,7 @@ class CollectionsScreen(SpectuiScreen):
     @property
     def highlighted(self) -> CollectionSummary | Run | None:
         """The collection or run under the cursor."""
-        table = self.query_one(CollectionTable)
+        table = self.query_one("#collections", RowTable)
         if not self.results or table.cursor_row >= len(self.results):
             return None
         return self.results[table.cursor_row]
@@ -237,7 +225,7 @@ class CollectionsScreen(SpectuiScreen):
         else:
             self.app.run_name, self.app.collection = None, entry.name
             what = entry.name
-        table = self.query_one(CollectionTable)
+        table = self.query_one("#collections", RowTable)
         for row, other in enumerate(self.results):
             table.update_cell_at((row, 0), self._cells(other)[0])
         self._update_status()
@@ -250,7 +238,7 @@ class CollectionsScreen(SpectuiScreen):
 
     def action_focus_results(self) -> None:
         """Move from the search box to the results."""
-        self.query_one(CollectionTable).focus()
+        self.query_one("#collections", RowTable).focus()
 
     def action_close(self) -> None:
         """Quit from here (the first screen)."""
