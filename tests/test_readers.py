@@ -157,6 +157,8 @@ def test_nan_values_no_cov_and_a_single_free_parameter():
 
 @pytest.mark.parametrize("text, reason", [
     ('{"labels": ["A"], "values": [1', "invalid JSON"),
+    ('{"labels": ["A"], "values": [1]} and more', "invalid JSON"),
+    (b'\xff\xfe{"labels": []}', "invalid JSON"),
     ('[1, 2]', "not a Spectractor FitParameters"),
     ('{"labels": ["A", "B"], "values": [1]}', "2 labels but 1 values"),
     ('{"labels": ["A", "B"], "values": [1, 2], "fixed": [false, false], "cov": [[1]]}', "cov is 1x1 but 2"),
