@@ -34,7 +34,7 @@ SPECTUI = str(Path(sys.executable).parent / "spectui")
 
 
 def make_files() -> tuple[dict[str, Path], int]:
-    """The 30k-row results table as the notebooks leave it (CSV with its index, parquet); the filter's count."""
+    """The 30k-row table as the notebooks leave it (CSV with its index, parquet); the filter's count."""
     import numpy as np
     import pandas as pd
 

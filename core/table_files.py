@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,7 +34,6 @@ class TableFile:
     rows: int
     table: pa.Table
     key: str
-    trust_pickle: bool = field(default=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -72,7 +71,7 @@ def open_table_file(path: str | os.PathLike, *, trust_pickle: bool = False,
                "npy": lambda: (_read_npy(source, trust_pickle), None)}
     raw, rows = _guarded(source, fmt, readers[fmt])
     table, key = finish(raw)
-    return TableFile(source, fmt, table.num_rows if rows is None else rows, table, key, trust_pickle)
+    return TableFile(source, fmt, table.num_rows if rows is None else rows, table, key)
 
 
 def finish(table: pa.Table) -> tuple[pa.Table, str]:

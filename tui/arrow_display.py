@@ -6,6 +6,8 @@ part of a second; everything here stays within Arrow buffers and compute functio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -14,26 +16,35 @@ from textual_fastdatatable.format import display_text
 
 from spectui.core.views import decimal_places
 
-from .fast_table import DisplayTable, MeasuredBackend
+from .fast_table import SELECTED_MARK, MeasuredBackend
 
 BOOL_WIDTH = 7
 PLAIN_FLOAT_WIDTH = 8
 SCIENTIFIC_WIDTH = 11
 
 
-class ArrowDisplay(DisplayTable):
-    """Shows an Arrow table as DisplayTable shows a DataFrame: floats as aligned decimals, widths known."""
+class ArrowDisplay:
+    """An Arrow table ready to show (floats as aligned decimals, widths known), drawn as views of its rows."""
 
     def __init__(self, table: pa.Table) -> None:
         shown = [display_column(column) for column in table.columns]
         self.table = pa.Table.from_arrays(shown, names=table.column_names)
         self.widths = column_widths(self.table)
 
+    def backend(self, positions: np.ndarray, columns: Sequence[str],
+                selected: np.ndarray | None) -> MeasuredBackend:
+        """The rows at `positions`, the given columns, after a selection-mark column when `selected` is given."""
+        view = self.table.select(list(columns)).take(int64_array(positions))
+        widths = [self.widths[c] for c in columns]
+        if selected is not None:
+            view = view.add_column(0, " ", selection_marks(selected))
+            widths = [1, *widths]
+        return MeasuredBackend(view, widths)
+
     def every_row(self) -> MeasuredBackend:
-        """Every row in table order, after an empty selection-mark column (as the view draws it)."""
-        columns = self.table.column_names
-        marks = blank_strings(self.table.num_rows)
-        return MeasuredBackend(self.table.add_column(0, " ", marks), [1, *(self.widths[c] for c in columns)])
+        """Every row in table order, every column, no row selected."""
+        rows = self.table.num_rows
+        return self.backend(np.arange(rows), self.table.column_names, np.zeros(rows, dtype=bool))
 
 
 def display_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -60,10 +71,20 @@ def float_values(column: pa.ChunkedArray) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
-def blank_strings(count: int) -> pa.Array:
-    """`count` empty strings."""
-    offsets = pa.py_buffer(np.zeros(count + 1, dtype=np.int32))
-    return pa.Array.from_buffers(pa.string(), count, [None, offsets, pa.py_buffer(b"")])
+def int64_array(values: np.ndarray) -> pa.Array:
+    """Integers as an Arrow int64 array, made from their buffer."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def selection_marks(selected: np.ndarray) -> pa.Array:
+    """The selection mark for each selected row and an empty string for the others, made from buffers."""
+    mark = SELECTED_MARK.encode()
+    selected = np.asarray(selected, dtype=bool)
+    offsets = np.zeros(len(selected) + 1, dtype=np.int32)
+    np.cumsum(selected * len(mark), out=offsets[1:])
+    data = mark * int(selected.sum())
+    return pa.Array.from_buffers(pa.string(), len(selected), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def number_width(column: pa.ChunkedArray) -> int:
