@@ -1,7 +1,8 @@
-"""Results files opened for browsing: read into typed Arrow tables, the first rows of a big parquet first.
+"""Results files opened for browsing: read into typed Arrow tables, the first rows of a big file first.
 
 Everything here works on Arrow, so a file can be shown before pandas is even imported; `to_frame` gives the
-pandas frame the table view filters and sorts.
+pandas frame the table view filters and sorts. A big parquet or CSV file is opened by reading its first rows
+(one batch, or the first block of text): a problem further in shows only when the rest is read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .tables import load_record_array, table_format
 
 READ_FORMATS = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".npy": "npy"}
 FIRST_ROWS = 500
+CSV_BLOCK_BYTES = 1 << 20
 ROW_KEY = "row"
 SAVED_INDEX_NAMES = ("", "Unnamed: 0", "__index_level_0__")
 GZIP_MAGIC = b"\x1f\x8b"
@@ -27,11 +29,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 @dataclass
 class TableFile:
-    """An opened results file: its typed rows so far (all, or a big parquet's first ones) and its size."""
+    """An opened results file: its typed rows so far (all, or a big file's first ones) and how many it has."""
 
     path: Path
     fmt: str
-    rows: int
+    rows: int | None
     table: pa.Table
     key: str
 
@@ -51,27 +53,28 @@ class TableFile:
         return self.table.num_rows == self.rows
 
     def read_all(self) -> pa.Table:
-        """Every row of the file, reading the rest now if only the first rows were read."""
+        """Every row of the file, reading it all now if only the first rows were read."""
         if not self.complete:
-            table, _ = finish(_guarded(self.path, self.fmt, lambda: _parquet_file(self.path).read()))
+            whole = {"parquet": lambda: _parquet_file(self.path).read(), "csv": lambda: _read_csv(self.path)}
+            table, _ = finish(_guarded(self.path, self.fmt, whole[self.fmt]))
             self.table, self.rows = table, table.num_rows
         return self.table
 
 
 def open_table_file(path: str | os.PathLike, *, trust_pickle: bool = False,
                     first_rows: int = FIRST_ROWS) -> TableFile:
-    """Open a results file; a parquet longer than `first_rows` gives its first rows now, the rest later."""
+    """Open a results file; of a big parquet or CSV file only the first rows are read now (see read_all)."""
     source = Path(path).expanduser()
     if not source.is_file():
         raise BadInput(f"no such file: {source}." if not source.exists() else f"{source} is not a file.")
     fmt = table_format(source, allowed=READ_FORMATS)
     readers = {"parquet": lambda: _read_parquet_start(source, first_rows),
-               "csv": lambda: (_read_csv(source), None),
-               "json": lambda: (_read_json(source), None),
-               "npy": lambda: (_read_npy(source, trust_pickle), None)}
+               "csv": lambda: _read_csv_start(source),
+               "json": lambda: _whole(_read_json(source)),
+               "npy": lambda: _whole(_read_npy(source, trust_pickle))}
     raw, rows = _guarded(source, fmt, readers[fmt])
     table, key = finish(raw)
-    return TableFile(source, fmt, table.num_rows if rows is None else rows, table, key)
+    return TableFile(source, fmt, rows, table, key)
 
 
 def finish(table: pa.Table) -> tuple[pa.Table, str]:
@@ -152,10 +155,26 @@ def _read_parquet_start(source: Path, first_rows: int) -> tuple[pa.Table, int]:
     return pa.Table.from_batches([batch]), rows
 
 
+def _whole(table: pa.Table) -> tuple[pa.Table, int]:
+    return table, table.num_rows
+
+
 def _read_csv(source: Path) -> pa.Table:
+    """The whole CSV file, each column's type inferred from all of its values."""
     import pyarrow.csv as csv
 
     return csv.read_csv(source, convert_options=csv.ConvertOptions(strings_can_be_null=True))
+
+
+def _read_csv_start(source: Path) -> tuple[pa.Table, int | None]:
+    """A small CSV file whole; of a bigger one, the rows of its first block (how many in all is not known)."""
+    import pyarrow.csv as csv
+
+    if source.stat().st_size <= CSV_BLOCK_BYTES:
+        return _whole(_read_csv(source))
+    reader = csv.open_csv(source, read_options=csv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+                          convert_options=csv.ConvertOptions(strings_can_be_null=True))
+    return pa.Table.from_batches([reader.read_next_batch()]), None
 
 
 def _read_json(source: Path) -> pa.Table:

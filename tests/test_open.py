@@ -127,6 +127,19 @@ def test_a_big_parquet_file_gives_its_first_rows_first(results, tmp_path):
     assert opened.read_all().num_rows == 50 * ROWS and opened.complete
 
 
+def test_a_big_csv_gives_its_first_block_first_then_every_row_typed_from_all(tmp_path):
+    path = tmp_path / "exposures.csv"
+    frame = pd.DataFrame({"id": 2025010700001 + np.arange(60_000), "obs_id": "AT_O_20250107_000001",
+                          "level": [1] * 59_999 + ["high"]})
+    frame.to_csv(path)
+    opened = open_table_file(path)
+    assert opened.rows is None and 0 < opened.table.num_rows < 60_000 and not opened.complete
+    assert opened.table.schema.field("level").type == pa.int64()
+    table = opened.read_all()
+    assert opened.complete and opened.rows == table.num_rows == 60_000
+    assert table.schema.field("level").type == pa.string() and table.column("id")[-1].as_py() == 2025010760000
+
+
 def test_pickled_npy_is_refused_unless_trusted(results, tmp_path):
     path = write(results, tmp_path / "old_v12.npy", "pickled npy")
     with pytest.raises(BadInput, match="pickled Python objects.*--trust-pickle"):
@@ -274,6 +287,20 @@ async def test_h_plots_the_rows_shown_of_a_results_file_and_is_absent_elsewhere(
         assert "H" not in app.screen.active_bindings
         await pilot.press("H")
         assert isinstance(app.screen, FileScreen)
+
+
+async def test_a_problem_deep_in_a_big_csv_is_told_in_the_app_which_keeps_the_first_rows(tmp_path):
+    path = tmp_path / "ragged.csv"
+    lines = ["id,TARGET"] + [f"{2025010700001 + i},HD185975" for i in range(80_000)] + ["1,2,3"]
+    path.write_text("\n".join(lines) + "\n")
+    app = app_on(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: any("cannot read" in m for m in notifications(app)))
+        await settle(pilot)
+        assert "could not be read to the end" in screen_text(app) and "2025010700001" in screen_text(app)
+        assert app.screen.view is None
+        await pilot.press("q")
+        assert not app.is_running
 
 
 async def test_several_files_are_views_to_switch_between_and_q_closes_each(results, tmp_path):

@@ -15,8 +15,8 @@ def open_files(ctx: click.Context, files: tuple[str, ...], trust_pickle: bool) -
     """Browse results files: parquet (also .parquet.gz), csv, json and .npy record arrays.
 
     Each file opens as a view of its own, with the keys of the exposures table (filter, sort, search, F,
-    select, export); the number keys switch between files. A file that cannot be read stops it all, in one
-    line.
+    select, export); the number keys switch between files. A file that cannot be opened stops here with one
+    line; of a big CSV or parquet file only the first rows are read first, the rest in the app.
     """
     opened = read_while_importing(files, trust_pickle)
     from .files_app import FilesApp

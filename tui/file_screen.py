@@ -17,6 +17,7 @@ from .fast_table import FastTable
 from .table_screen import TableScreen
 
 VIEW_GROUP = "file-view"
+FRAME_GRACE_SECONDS = 0.2
 
 
 class FileScreen(TableScreen):
@@ -44,6 +45,10 @@ class FileScreen(TableScreen):
         super().on_mount()
         self._show_first_rows()
 
+    def _first_rows_drawn(self) -> None:
+        """Give the frame a moment to reach the terminal before the view's work takes the processor."""
+        self.set_timer(FRAME_GRACE_SECONDS, self._start_view)
+
     def _start_view(self) -> None:
         """Build the view in a worker once the first rows are on screen (it imports pandas, which is slow)."""
         self.view_worker = self.run_worker(self._build_view, thread=True, exclusive=True, group=VIEW_GROUP,
@@ -52,12 +57,13 @@ class FileScreen(TableScreen):
     def _show_first_rows(self) -> None:
         """Draw the first rows at once, before the view (and pandas) exists."""
         self.display_table = ArrowDisplay(self.opened.table.slice(0, FIRST_ROWS))
-        table = FirstRowsTable(self.display_table.every_row(), self._start_view)
+        table = FirstRowsTable(self.display_table.every_row(), self._first_rows_drawn)
         self.query_one("#table-slot").mount(table)
         table.focus()
         table.move_cursor(column=1)
         shown = min(FIRST_ROWS, self.opened.table.num_rows)
-        self.update_status(f"first {shown:,} of {self.opened.rows:,} rows shown · loading the rest…")
+        total = f" of {self.opened.rows:,}" if self.opened.rows is not None else ""
+        self.update_status(f"first {shown:,}{total} rows shown · loading the rest…")
 
     def _build_view(self) -> None:
         from spectui.core.table_files import to_frame
