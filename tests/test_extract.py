@@ -110,9 +110,9 @@ def test_statuses_match_what_the_demo_put_in_the_repository(demo_repo, demo_mani
     assert (result.frame.loc[result.frame["status"] == "ok", "error"] == "").all()
 
 
-def test_a_run_without_a_fit_type_is_ok_without_those_columns(demo_repo, demo_manifest):
+def test_a_run_without_a_fit_type_is_ok_without_those_columns(butler, demo_manifest):
     run = "u/dagoret/auxtel_run_20250917_w_2025_25_spectractorv31_holoallfilt_a"
-    result = extract(demo_repo, run)
+    result = extract(butler, run)
     assert result.dataset_types == (SPECTRUM, SPECTRUM_FIT)
     assert not any(c.endswith("_spectrogram") for c in result.frame.columns)
     ok = result.frame.loc[result.frame["status"] == "ok", "id"]
