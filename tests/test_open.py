@@ -224,6 +224,10 @@ async def test_filter_then_export_writes_exactly_the_rows_shown(results, tmp_pat
         expected = results[(results["TARGET"] == "HD38666") & (results["PWV [mm]_x"] > 2)]
         assert 0 < len(expected) < ROWS
         assert f"{len(expected)} of {ROWS} rows" in screen_text(app)
+        assert "filter: TARGET == 'HD38666' and `PWV [mm]_x` > 2" in screen_text(app)
+        await pilot.press("vertical_line", *"`PWV [mm]_x` >")
+        assert "`PWV [mm]_x` >" in screen_text(app).splitlines()[-2]
+        await pilot.press("escape")
         await pilot.press("ctrl+e")
         assert isinstance(app.screen, ExportScreen) and "run_merged.csv" in screen_text(app)
         await pilot.press("enter")

@@ -45,7 +45,7 @@ class PromptBar(Vertical):
         with Horizontal(id="prompt-line"):
             yield Label("", id="prompt-label")
             yield Input(compact=True, id="prompt-input", select_on_focus=False)
-        yield Label("", id="prompt-message")
+        yield Label("", id="prompt-message", markup=False)
 
     def open(self, purpose: str, label: str, value: str = "", hint: str = "") -> None:
         """Show the prompt for `purpose` with `value` in it, focused."""

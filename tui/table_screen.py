@@ -90,7 +90,7 @@ class TableScreen(SpectuiScreen):
         yield ContextHeader()
         yield from self.compose_top()
         yield Container(id="table-slot")
-        yield Label("", id="status-line", classes="status-line")
+        yield Label("", id="status-line", classes="status-line", markup=False)
         yield PromptBar(id="prompt")
         yield Footer(compact=True)
 
