@@ -34,9 +34,9 @@ async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
         await pilot.pause(PAUSE)
 
 
-async def settle(pilot) -> None:
-    """Wait for every worker to finish and the screen to catch up."""
-    await pilot.app.workers.wait_for_complete()
+async def settle(pilot, timeout: float = 60.0) -> None:
+    """Wait for every worker to finish (failed ones included) and the screen to catch up."""
+    await wait_for(pilot, lambda: all(worker.is_finished for worker in pilot.app.workers), timeout)
     await pilot.pause()
 
 

@@ -19,6 +19,7 @@ from spectui.core.errors import BadInput, SpectuiError
 from spectui.themes.builtin import DEFAULT_THEME, SPECTUI_THEMES, stylesheet_path
 from spectui.themes.user_themes import load_user_themes
 
+from .long_lived import freeze_long_lived_objects
 from .screen_registry import SCREENS, SCREENS_BY_NAME
 
 ANIMATION_LEVELS = ("none", "basic", "full")
@@ -144,6 +145,7 @@ class SpectuiApp(App):
                 exposure_choices(butler)
         except SpectuiError:
             return
+        freeze_long_lived_objects()
 
     @work(thread=True, group="keymap", exit_on_error=False, description="Checking the keymap")
     def _check_keymap(self) -> None:

@@ -13,6 +13,7 @@ from spectui.core.exposures import ExposureSelection
 
 from .busy_line import BusyLine
 from .fast_table import DisplayTable
+from .long_lived import freeze_long_lived_objects
 from .query_screen import QueryScreen
 from .table_screen import TableScreen
 
@@ -87,6 +88,7 @@ class ExposuresScreen(TableScreen):
         from spectui.core.views import TableView
 
         self.selection, self.saved_at = selection, saved_at
+        first = self.view is None
         if saved_at is None:
             self.loading_selection = None
             self.query_one(BusyLine).stop()
@@ -105,6 +107,8 @@ class ExposuresScreen(TableScreen):
                     self.app.report(exc)
         self._show_selection(self._describe())
         self.refresh_bindings()
+        if first:
+            freeze_long_lived_objects()
 
     def _describe(self) -> str:
         text = describe_selection(self.selection)

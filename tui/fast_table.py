@@ -31,6 +31,41 @@ class MeasuredBackend(ArrowBackend):
         self._column_content_widths = list(widths)
 
 
+class ViewBackend(MeasuredBackend):
+    """Shows the rows of a table at `positions`, in that order, reading cells in place (nothing is copied).
+
+    With `selected`, column 0 is the selection mark of each shown row (the table carries an empty column there).
+    """
+
+    def __init__(self, data: pa.Table, widths: Sequence[int], positions: np.ndarray,
+                 selected: np.ndarray | None) -> None:
+        super().__init__(data, widths)
+        self._positions = positions
+        self._selected = selected
+
+    @property
+    def row_count(self) -> int:
+        return len(self._positions)
+
+    @property
+    def source_row_count(self) -> int:
+        return len(self._positions)
+
+    def get_cell_at(self, row_index: int, column_index: int):
+        if self._selected is not None and column_index == 0:
+            return SELECTED_MARK if self._selected[row_index] else ""
+        return super().get_cell_at(int(self._positions[row_index]), column_index)
+
+    def get_row_at(self, index: int):
+        row = list(super().get_row_at(int(self._positions[index])))
+        if self._selected is not None:
+            row[0] = SELECTED_MARK if self._selected[index] else ""
+        return row
+
+    def get_column_at(self, column_index: int):
+        return [self.get_cell_at(row, column_index) for row in range(self.row_count)]
+
+
 class DisplayTable:
     """A DataFrame converted once to Arrow for display, with each column's width measured once."""
 
@@ -39,16 +74,18 @@ class DisplayTable:
         self.table = pa.Table.from_arrays([_for_display(c) for c in table.columns], names=table.column_names)
         measured = ArrowBackend(self.table).column_content_widths
         self.widths = dict(zip(self.table.column_names, measured))
+        self._marks: pa.ChunkedArray | None = None
 
-    def backend(self, positions: np.ndarray, columns: Sequence[str], selected: np.ndarray | None) -> MeasuredBackend:
+    def backend(self, positions: np.ndarray, columns: Sequence[str], selected: np.ndarray | None) -> ViewBackend:
         """The rows at `positions`, the given columns, and a selection-mark column first when `selected` is given."""
-        view = self.table.select(list(columns)).take(pa.array(positions, type=pa.int64()))
+        view = self.table.select(list(columns))
         widths = [self.widths[c] for c in columns]
         if selected is not None:
-            marks = pa.array(np.where(selected, SELECTED_MARK, ""), type=pa.string())
-            view = view.add_column(0, " ", marks)
+            if self._marks is None:
+                self._marks = pa.chunked_array([pa.nulls(self.table.num_rows, pa.string())])
+            view = view.add_column(0, " ", self._marks)
             widths = [1, *widths]
-        return MeasuredBackend(view, widths)
+        return ViewBackend(view, widths, np.asarray(positions, dtype=np.int64), selected)
 
 
 def _for_display(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -89,13 +126,17 @@ class FastTable(DataTable, inherit_bindings=False):
 
     def show(self, backend: MeasuredBackend, *, row: int = 0, column: int | None = None,
              selected: np.ndarray | None = None) -> None:
-        """Display a new view of the table, with the cursor at `row` (and `column`, default: unchanged)."""
+        """Display a new view of the table, with the cursor at `row` (and `column`, default: unchanged).
+
+        The render caches are keyed by the update count, so they are left to age out rather than cleared: clearing
+        drops thousands of linked cache entries at once for the cycle collector, a pause of 100 ms or more.
+        """
         backend.render_markup = False
         self.backend = backend
         self.selected_rows = selected
         self._ordered_columns = None
         self._update_count += 1
-        self._clear_caches()
+        self._tooltip_cache.clear()
         self._require_update_dimensions = False
         self._update_dimensions([])
         target = Coordinate(max(0, min(row, self.row_count - 1)),
