@@ -9,6 +9,8 @@ from .collections import SPECTRACTOR_TYPES, search_collections
 from .result_files import existing_results
 from .runs import load_runs
 
+FIT_SUFFIXES = ("_spectrum", "_spectrogram")
+
 
 @dataclass(frozen=True)
 class RunSide:
@@ -69,5 +71,14 @@ def compare_sides(a: RunSide, b: RunSide, butler_for, selection) -> Comparison:
         status = compare_status(*statuses)
         changes = transitions(status)
     if a.results and b.results:
-        parameters = compare_parameters(read_results(a.results), read_results(b.results))
+        parameters = fits_first(compare_parameters(read_results(a.results), read_results(b.results)))
     return Comparison(status, changes, parameters)
+
+
+def fits_first(parameters):
+    """The parameter shifts with the fitted parameters first, then the header keys, then the fits' errors."""
+    names = parameters["parameter"].astype(str)
+    fitted = names.str.endswith(FIT_SUFFIXES)
+    error = names.str.contains("_err_", regex=False)
+    rank = (~fitted).astype(int) + 2 * error.astype(int)
+    return parameters.iloc[rank.argsort(kind="stable")].reset_index(drop=True)

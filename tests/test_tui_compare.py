@@ -12,6 +12,7 @@ from analysis_support import (  # noqa: F401
     extracted,
     label_text,
     open_screen,
+    steady,
     with_results,
     workdir,
 )
@@ -121,7 +122,6 @@ async def test_a_run_without_results_compares_statuses_only(with_results):
 def test_snapshot_compare(snap_compare, registered, size):
     async def ready(pilot) -> None:
         await compared(pilot)
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(app_on(), terminal_size=size, run_before=ready)

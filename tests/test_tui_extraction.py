@@ -6,7 +6,16 @@ import time
 
 import pytest
 
-from analysis_support import LATEST, SIZES, V32, app_on, label_text, open_screen, workdir  # noqa: F401
+from analysis_support import (  # noqa: F401
+    LATEST,
+    SIZES,
+    V32,
+    app_on,
+    label_text,
+    open_screen,
+    steady,
+    workdir,
+)
 from spectui.core.checkpoint import checkpoint_dir
 from spectui.core.result_files import file_name_for, saved_visits
 from spectui.tui.confirm_screen import ConfirmScreen
@@ -177,6 +186,6 @@ async def test_without_a_collection_the_screen_says_to_choose_one(workdir, demo_
 def test_snapshot_extraction_form(snap_compare, workdir, size):
     async def ready(pilot) -> None:
         await extraction_screen(pilot, workers=2)
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(app_on(LATEST), terminal_size=size, run_before=ready)

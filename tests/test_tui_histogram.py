@@ -12,6 +12,7 @@ from analysis_support import (  # noqa: F401
     label_text,
     latest_results,
     open_screen,
+    steady,
     with_results,
     workdir,
 )
@@ -179,8 +180,7 @@ async def test_without_results_the_screen_says_how_to_get_them(workdir):
 def test_snapshot_histogram_by_filter(snap_compare, with_results, size):
     async def ready(pilot) -> None:
         await histogram_screen(pilot)
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(app_on(), terminal_size=size, run_before=ready)
 
@@ -190,7 +190,6 @@ def test_snapshot_histogram_small_multiples(snap_compare, with_results, size):
     async def ready(pilot) -> None:
         await histogram_screen(pilot)
         await press(pilot, "c", *"chi2_fit", "enter", "m")
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(app_on(), terminal_size=size, run_before=ready)

@@ -12,6 +12,7 @@ from analysis_support import (  # noqa: F401
     extracted,
     latest_results,
     open_screen,
+    steady,
     workdir,
 )
 from spectui.core.exposures import ExposureSelection
@@ -116,7 +117,6 @@ def test_snapshot_spectrum(snap_compare, workdir, latest_results, size):
         await results_table(pilot, latest_results)
         await pilot.press("enter")
         await spectrum_of(pilot, int(latest_results["id"].iloc[0]))
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(app_on(), terminal_size=size, run_before=ready)

@@ -12,6 +12,7 @@ from analysis_support import (  # noqa: F401
     extracted,
     label_text,
     open_screen,
+    steady,
     with_results,
     workdir,
 )
@@ -149,7 +150,6 @@ async def test_merge_without_results_says_where_they_would_be(workdir):
 def test_snapshot_status(snap_compare, workdir, size):
     async def ready(pilot) -> None:
         await status_screen(pilot)
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(app_on(), terminal_size=size, run_before=ready)

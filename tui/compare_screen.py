@@ -166,12 +166,12 @@ class CompareScreen(SpectuiScreen):
 
     def _fill_transitions(self, transitions) -> None:
         table = self.query_one("#compare-transitions", RowTable)
-        table.clear(columns=True)
         if transitions is None:
+            table.clear(columns=True)
             return
-        table.add_columns("A \\ B", *[str(c) for c in transitions.columns])
-        for status, row in transitions.iterrows():
-            table.add_row(Text(str(status)), *[Text(f"{int(v):,}", justify="right") for v in row])
+        rows = [[Text(str(status)), *[Text(f"{int(v):,}", justify="right") for v in row]]
+                for status, row in transitions.iterrows()]
+        table.show_rows(["A \\ B", *[str(c) for c in transitions.columns]], rows)
 
     def _fill_parameters(self, parameters) -> None:
         table = self.query_one("#compare-parameters", RowTable)
@@ -184,11 +184,12 @@ class CompareScreen(SpectuiScreen):
             table.add_column(Text(f"no results table for {missing}: make it the current collection (1) and "
                                   "extract it (3) to compare parameters"))
             return
-        table.add_columns("parameter", "common", "median A", "median B", "shift", "scatter")
+        rows = []
         for row in parameters.itertuples(index=False):
             numbers = (row.median_a, row.median_b, row.median_shift, row.scatter)
-            table.add_row(Text(row.parameter), Text(f"{row.common:,}", justify="right"),
-                          *(Text(f"{v:.4g}", justify="right") for v in numbers))
+            rows.append([Text(row.parameter), Text(f"{row.common:,}", justify="right"),
+                         *(Text(f"{v:.4g}", justify="right") for v in numbers)])
+        table.show_rows(["parameter", "common", "median A", "median B", "shift", "scatter"], rows)
         if len(parameters):
             self._draw_difference(parameters["parameter"].iloc[0])
 

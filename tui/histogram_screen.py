@@ -148,6 +148,7 @@ class HistogramScreen(SpectuiScreen):
         from spectui.core.plot_data import numeric_columns
 
         self.table, self.source = frame, source
+        self.refresh_bindings()
         columns = numeric_columns(frame)
         if not columns:
             self._say_only(f"{source} has no numeric column to plot.")
@@ -234,8 +235,8 @@ class HistogramScreen(SpectuiScreen):
         body.remove_children()
         frame = data.table()
         table = RowTable(cursor_type="row", zebra_stripes=True)
-        table.add_columns(*[Text(str(c)) for c in frame.columns])
-        table.add_rows([[_cell(v) for v in row] for row in frame.itertuples(index=False)])
+        table.show_rows([str(c) for c in frame.columns],
+                        [[_cell(v) for v in row] for row in frame.itertuples(index=False)])
         body.mount(table)
         if not self.query_one(PromptBar).is_open:
             table.focus()

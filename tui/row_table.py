@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -22,3 +23,11 @@ class RowTable(DataTable, inherit_bindings=False):
         Binding("home", "scroll_top", "First", show=False, id="rows.first"),
         Binding("end,G", "scroll_bottom", "Last", show=False, id="rows.last"),
     ]
+
+    def show_rows(self, headers: list[str], rows: list[list[Text]]) -> None:
+        """Replace the table's content, each column as wide as its widest cell (measured here, not when idle)."""
+        self.clear(columns=True)
+        for index, header in enumerate(headers):
+            width = max([len(header), *(row[index].cell_len for row in rows)])
+            self.add_column(Text(header), width=width)
+        self.add_rows(rows)

@@ -153,14 +153,14 @@ class StatusScreen(SpectuiScreen):
         self.query_one("#status-counts", Label).update(f" {text}")
 
     def _fill_summary(self, summary) -> None:
-        table = self.query_one(RowTable)
-        table.clear(columns=True)
         columns = [c for c in summary.columns if c != "efficiency"]
-        table.add_columns(*[("filter" if c == "physical_filter" else c) for c in columns], "eff.")
+        rows = []
         for row in summary.itertuples(index=False):
             values = dict(zip(summary.columns, row))
-            table.add_row(*[Text(str(values[c]), justify="right" if c in SUMMARY_COUNTS else "left")
-                            for c in columns], Text(f"{values['efficiency']:.0%}", justify="right"))
+            rows.append([Text(str(values[c]), justify="right" if c in SUMMARY_COUNTS else "left")
+                         for c in columns] + [Text(f"{values['efficiency']:.0%}", justify="right")])
+        headers = [("filter" if c == "physical_filter" else c) for c in columns]
+        self.query_one(RowTable).show_rows([*headers, "eff."], rows)
 
     def _draw_chart(self) -> None:
         night = self._highlighted_night()
