@@ -1,0 +1,59 @@
+"""The real `spectui` in tmux: extract the current collection, see the table, then its histogram, regrouped."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from spectui.core.demo.build import LATEST_CHAIN
+from spectui.core.result_files import file_name_for
+from test_tmux import Terminal
+
+
+@pytest.fixture()
+def terminal():
+    term = Terminal("workflow", 120, 40)
+    yield term
+    term.close()
+
+
+def test_extraction_then_histogram_in_tmux(terminal, demo_repo, tmp_path):
+    spectui = Path(sys.executable).parent / "spectui"
+    config = tmp_path / "config"
+    config.mkdir()
+    command = (f"cd {shlex.quote(str(tmp_path))} && env -u COLUMNS -u LINES "
+               f"SPECTUI_CONFIG_DIR={shlex.quote(str(config))} {shlex.quote(str(spectui))} "
+               f"--repo {shlex.quote(str(demo_repo))} --collection {LATEST_CHAIN}")
+    terminal.start(command)
+    terminal.wait_until(lambda shown: "spectui · Exposures" in shown and " rows" in shown, "the exposures")
+
+    terminal.type("3")
+    output = file_name_for(LATEST_CHAIN)
+    shown = terminal.wait_for("enter starts the extraction")
+    assert "spectui · Extraction" in shown and output in shown
+    terminal.keys("Enter")
+    shown = terminal.wait_for("spectui · Results", timeout=120)
+    rows = len(pd.read_parquet(tmp_path / output))
+    shown = terminal.wait_for(f"{rows:,} of {rows:,} rows")
+    assert "Extraction done" in shown and rows > 500
+
+    terminal.type("5")
+    shown = terminal.wait_for("PWV [mm]_spectrum  ·  histogram  ·  by filter")
+    assert "┤" in shown and "OG550_65mm_1 (" in shown
+    terminal.type("g")
+    shown = terminal.wait_for("·  by target  ·")
+    assert "(other) (" in shown and "┤" in shown
+    terminal.type("t")
+    shown = terminal.wait_for(" bin ")
+    assert "┤" not in shown
+
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 20
+    while not terminal.exited():
+        assert time.monotonic() < deadline, terminal.screen()
+        time.sleep(0.2)
