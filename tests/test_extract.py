@@ -304,3 +304,27 @@ def test_a_header_key_spelled_like_a_legacy_column_is_refused(crafted, tmp_path)
     assert "A3" in extract(repo, RUN_320).frame.columns
     with pytest.raises(SpectuiError, match="would appear twice: A3"):
         extract(repo, RUN_320, legacy_names=True)
+
+
+def test_misplaced_missing_and_unrecorded_files_fail_their_visit(crafted, tmp_path):
+    import sqlite3
+
+    repo = copy_repo(crafted[0], tmp_path / "repo")
+    files = visit_files(repo, RUN_320)
+    complete = sorted(v for v, f in files.items() if len(f) == 3)
+    swapped, deleted, unrecorded = complete[1], complete[2], complete[3]
+    Path(files[swapped][SPECTRUM]).write_bytes(Path(files[swapped][SPECTRUM_FIT]).read_bytes())
+    Path(files[deleted][SPECTROGRAM_FIT]).unlink()
+    with sqlite3.connect(repo / "gen3.sqlite3") as db:
+        table = next(name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                     if name.startswith("file_datastore_records"))
+        relative = str(Path(files[unrecorded][SPECTRUM_FIT]).relative_to(repo))
+        assert db.execute(f"DELETE FROM {table} WHERE path = ?", (relative,)).rowcount == 1  # noqa: S608
+    frame = extract(repo, RUN_320).frame.set_index("id")
+    errors = frame["error"]
+    assert errors[swapped] == f"{SPECTRUM}: the file holds fit parameters, not what this dataset type holds."
+    assert errors[deleted].startswith(f"{SPECTROGRAM_FIT}: No such file or directory: ")
+    assert errors[unrecorded] == f"{SPECTRUM_FIT}: registered, but the datastore has no file for it."
+    assert (frame.loc[[swapped, deleted, unrecorded], "status"] == "failed").all()
+    still_there = {name: path for name, path in files[deleted].items() if name != SPECTROGRAM_FIT}
+    assert_row_matches(frame.loc[deleted], independent_row(still_there), deleted)
