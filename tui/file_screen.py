@@ -45,15 +45,6 @@ class FileScreen(TableScreen):
         super().on_mount()
         self._show_first_rows()
 
-    def _first_rows_drawn(self) -> None:
-        """Give the frame a moment to reach the terminal before the view's work takes the processor."""
-        self.set_timer(FRAME_GRACE_SECONDS, self._start_view)
-
-    def _start_view(self) -> None:
-        """Build the view in a worker once the first rows are on screen (it imports pandas, which is slow)."""
-        self.view_worker = self.run_worker(self._build_view, thread=True, exclusive=True, group=VIEW_GROUP,
-                                           exit_on_error=False, description=f"Reading {self.opened.name}")
-
     def _show_first_rows(self) -> None:
         """Draw the first rows at once, before the view (and pandas) exists."""
         self.display_table = ArrowDisplay(self.opened.table.slice(0, FIRST_ROWS))
@@ -64,6 +55,15 @@ class FileScreen(TableScreen):
         shown = min(FIRST_ROWS, self.opened.table.num_rows)
         total = f" of {self.opened.rows:,}" if self.opened.rows is not None else ""
         self.update_status(f"first {shown:,}{total} rows shown · loading the rest…")
+
+    def _first_rows_drawn(self) -> None:
+        """Give the frame a moment to reach the terminal before the view's work takes the processor."""
+        self.set_timer(FRAME_GRACE_SECONDS, self._start_view)
+
+    def _start_view(self) -> None:
+        """Build the view in a worker once the first rows are on screen (it imports pandas, which is slow)."""
+        self.view_worker = self.run_worker(self._build_view, thread=True, exclusive=True, group=VIEW_GROUP,
+                                           exit_on_error=False, description=f"Reading {self.opened.name}")
 
     def _build_view(self) -> None:
         from spectui.core.table_files import to_frame
