@@ -25,6 +25,7 @@ from .repo import butler_errors, open_repo
 DATASET_TYPES = (SPECTRUM, *FIT_SECTIONS)
 CHUNKS_PER_SLOT = 8
 MIN_CHUNK, MAX_CHUNK = 16, 400
+CHUNK_SECONDS = 1.0
 PROGRESS_INTERVAL = 0.25
 RECENT_FAILURES = 5
 WORKER_MODULES = ("spectui.core.extract_rows", "pyarrow", "numpy")
@@ -104,8 +105,13 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
             tables.append(table)
             tracker.add(table)
 
-        size = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(todo) / (slots * CHUNKS_PER_SLOT))))
-        completed = run_chunks(pool, slots, extract_chunk, _chunks(butler, todo, refs, expected, size),
+        largest = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(todo) / (slots * CHUNKS_PER_SLOT))))
+
+        def chunk_size() -> int:
+            measured = int(tracker.rate() / slots * CHUNK_SECONDS)
+            return largest if measured >= largest else max(MIN_CHUNK, measured)
+
+        completed = run_chunks(pool, slots, extract_chunk, _chunks(butler, todo, refs, expected, chunk_size),
                                finished, cancel)
     if not completed:
         where = (f"{tracker.done} are saved in {checkpoint.directory}: run the same command with --resume to "
@@ -160,10 +166,16 @@ def _query(butler, dataset_type: str, collection: str) -> list:
 
 
 def _chunks(butler, todo: list[int], refs: dict[int, dict], expected: tuple[str, ...],
-            size: int) -> Iterator[tuple]:
-    """The chunks to read, each with its files' locations resolved in bulk just before it is handed out."""
-    for start in range(0, len(todo), size):
-        visits = todo[start:start + size]
+            chunk_size: Callable[[], int]) -> Iterator[tuple]:
+    """The chunks to read, each with its files' locations resolved in bulk just before it is handed out.
+
+    Chunks last about a second each once the reading speed is known, so that cancelling is prompt even on
+    slow (remote) storage; they start small.
+    """
+    start = 0
+    while start < len(todo):
+        visits = todo[start:start + chunk_size()]
+        start += len(visits)
         wanted = [ref for visit in visits for ref in refs[visit].values()]
         try:
             with butler_errors("file lookup"):
@@ -260,13 +272,17 @@ class _Tracker:
             self.recent += [(v, e) for v, s, e in zip(ids, statuses, errors) if s == "failed"]
             self.recent = self.recent[-RECENT_FAILURES:]
 
+    def rate(self) -> float:
+        """Visits read per second in this run (0 until a chunk is back)."""
+        fresh = self.done - self.saved
+        return fresh / max(time.perf_counter() - self.reading_since, 1e-9) if fresh else 0.0
+
     def emit(self, phase: str, force: bool = False) -> None:
         now = time.perf_counter()
         if self.callback is None or (not force and now - self.last < PROGRESS_INTERVAL):
             return
         self.last = now
-        fresh = self.done - self.saved
-        rate = fresh / max(now - self.reading_since, 1e-9) if fresh else 0.0
+        rate = self.rate()
         eta = (self.total - self.done) / rate if rate else None
         self.callback(Progress(phase=phase, done=self.done, total=self.total, ok=self.ok,
                                partial=self.partial, failed=self.failed, elapsed=now - self.started,

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +17,8 @@ import psutil
 import pyarrow as pa
 import pytest
 from extract_support import RUN_320
-from spectui.core.errors import OutputError
+from spectui.core import extract as extract_module
+from spectui.core.errors import Cancelled, OutputError
 from spectui.core.extract import extract
 
 SLOW_CLI = Path(__file__).with_name("extract_slowly.py")
@@ -111,3 +113,19 @@ def test_a_full_disk_keeps_the_saved_chunks(demo_repo, tmp_path, monkeypatch, un
     result = extract(demo_repo, RUN_320, output, resume=True)
     assert 0 < result.resumed == saved < len(uninterrupted)
     pd.testing.assert_frame_equal(result.frame, uninterrupted)
+
+
+def test_cancelling_is_prompt_when_files_are_slow_to_read(demo_repo, tmp_path, monkeypatch):
+    original = extract_module.extract_chunk
+
+    def slow_storage(units, expected):
+        time.sleep(0.1 * len(units))
+        return original(units, expected)
+
+    monkeypatch.setattr(extract_module, "extract_chunk", slow_storage)
+    cancel = threading.Event()
+    threading.Timer(2.0, cancel.set).start()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        extract(demo_repo, RUN_320, tmp_path / "r.parquet", cancel=cancel)
+    assert time.monotonic() - started < 2.0 + 2 * extract_module.CHUNK_SECONDS + 0.5
