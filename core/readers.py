@@ -20,7 +20,11 @@ FITS_BLOCK = 2880
 CARD = 80
 FIRST_READ = 4 * FITS_BLOCK
 FITS_MAGIC = b"SIMPLE  ="
+SEEN_CARDS_LIMIT = 4096
 END_KEY = b"END     "
+
+
+_SEEN_CARDS: dict[str, tuple[str, object]] = {}
 
 
 class UnreadableFile(ValueError):
@@ -172,7 +176,7 @@ def parse_header(raw: bytes) -> dict[str, object]:
     """FITS header cards to {key: value}: strings, bools, ints, floats, None for blank values.
 
     HIERARCH keys keep their long name and CONTINUE cards extend long strings; the first card of a key wins,
-    as in astropy.
+    as in astropy. Cards seen before (the many identical from one file to the next) are not parsed again.
     """
     try:
         text = raw.decode("ascii")
@@ -181,18 +185,30 @@ def parse_header(raw: bytes) -> dict[str, object]:
     cards: dict[str, object] = {}
     for offset in range(0, len(text), CARD):
         card = text[offset:offset + CARD]
-        if card[8:10] == "= ":
-            key = card[:8].rstrip()
-            if key not in cards:
-                cards[key] = _card_value(card[10:])
-        elif card.startswith("HIERARCH "):
-            key, equals, value_text = card[9:].partition("=")
-            key = key.strip()
-            if equals and key not in cards:
-                cards[key] = _card_value(value_text)
-        elif card.startswith("CONTINUE"):
-            _continue_string(cards, card)
+        known = _SEEN_CARDS.get(card)
+        if known is None:
+            if card.startswith("CONTINUE"):
+                _continue_string(cards, card)
+                continue
+            known = _parse_card(card)
+            if known is None:
+                continue
+            if len(_SEEN_CARDS) < SEEN_CARDS_LIMIT:
+                _SEEN_CARDS[card] = known
+        if known[0] not in cards:
+            cards[known[0]] = known[1]
     return cards
+
+
+def _parse_card(card: str) -> tuple[str, object] | None:
+    """The key and value of a keyword card, None for commentary cards (COMMENT, HISTORY, blank)."""
+    if card[8:10] == "= ":
+        return card[:8].rstrip(), _card_value(card[10:])
+    if card.startswith("HIERARCH "):
+        key, equals, value_text = card[9:].partition("=")
+        if equals:
+            return key.strip(), _card_value(value_text)
+    return None
 
 
 def _continue_string(cards: dict[str, object], card: str) -> None:
