@@ -12,6 +12,8 @@ import io
 import math
 import os
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import not_
 from typing import BinaryIO
 
 from pydantic_core import from_json
@@ -297,7 +299,7 @@ def _number(value: object, what: str) -> float:
 
 def _errors(fixed: tuple[bool, ...], cov: object) -> tuple[float, ...]:
     """Spectractor's `err`: sqrt(diag(cov)) for the free parameters in label order, 0 for the fixed ones."""
-    free = [i for i, is_fixed in enumerate(fixed) if not is_fixed]
+    free = list(compress(range(len(fixed)), map(not_, fixed)))
     errors = [0.0] * len(fixed)
     if not free:
         return tuple(errors)
@@ -307,7 +309,7 @@ def _errors(fixed: tuple[bool, ...], cov: object) -> tuple[float, ...]:
     if len(matrix) != len(free):
         raise UnreadableFile(f"cov is {len(matrix)}x{len(matrix)} but {len(free)} parameters are free.")
     try:
-        diagonal = _numbers([matrix[k][k] for k in range(len(free))], "the diagonal of cov")
+        diagonal = _numbers([row[k] for k, row in enumerate(matrix)], "the diagonal of cov")
     except (TypeError, IndexError, KeyError):
         raise UnreadableFile(f"cov is not a {len(free)}x{len(free)} matrix of numbers.") from None
     for i, variance in zip(free, diagonal):
