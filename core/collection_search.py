@@ -1,4 +1,4 @@
-"""What a collection search box finds: globs as typed (plain text matches anywhere), and the matching registered runs."""
+"""What a collection search box finds: globs as typed (plain text matches anywhere) and matching runs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The last exposure list of each repository and selection, kept on disk to show at once while the Butler is asked again.
+"""The last exposure list of each repository and selection, on disk to show at once while the Butler answers.
 
 A saved list is only ever shown as such (with the time it was saved) and is replaced by the Butler's answer.
 """
@@ -33,7 +33,7 @@ def cache_file(repo: str, selection: ExposureSelection) -> Path:
 
 
 def load_saved(repo: str, selection: ExposureSelection):
-    """(frame, saved at) from the last time this selection was listed, or None (an unreadable file is dropped)."""
+    """(frame, saved at) from the last listing of this selection, or None (unreadable files are dropped)."""
     import pandas as pd
 
     path = cache_file(repo, selection)

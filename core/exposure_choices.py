@@ -1,4 +1,4 @@
-"""The dispersers and filters a repository knows, for pick lists, and a one-line description of a selection."""
+"""The dispersers and filters a repository knows, for pick lists, and a description of a selection."""
 
 from __future__ import annotations
 

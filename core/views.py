@@ -132,7 +132,7 @@ class TableView:
     # Changing the view
 
     def set_filter(self, text: str) -> None:
-        """Show only the rows where the expression holds (blank text shows every row); bad text changes nothing."""
+        """Show only the rows where the expression holds (blank: every row); bad text changes nothing."""
         from .expressions import row_mask
 
         text = (text or "").strip()
@@ -165,7 +165,7 @@ class TableView:
             raise BadInput(f"no column {column!r} in this table.")
 
     def replace_base(self, frame) -> None:
-        """Show new data with the same filter, sort, hidden columns and selected keys where they still apply."""
+        """Show new data keeping the filter, sort, hidden columns and selected keys where they apply."""
         if self.key not in frame.columns:
             raise BadInput(f"the table has no {self.key!r} column to identify its rows.")
         keys = self.selected_keys()
@@ -222,18 +222,19 @@ class TableView:
         return view
 
     def keys_text(self) -> str:
-        """The selected keys as one comma-separated line (pastes into a Python list or a Butler `IN (...)`)."""
+        """The selected keys as one comma-separated line (pastes into a Python list or an `IN (...)`)."""
         return ", ".join(str(k) for k in self.selected_keys())
 
     # Search
 
     def find(self, column: str, text: str, start: int, forward: bool = True) -> SearchHit | None:
-        """The next view row after `start` (or before, backwards) whose `column` contains `text`, ignoring case."""
+        """The next view row after `start` (before, backwards) whose `column` contains `text`, any case."""
         self._check_column(column)
         if not text:
             return None
         values = self.base[column].iloc[self.positions].astype("string")
-        hits = np.flatnonzero(values.str.contains(text, case=False, regex=False, na=False).to_numpy(dtype=bool))
+        found = values.str.contains(text, case=False, regex=False, na=False)
+        hits = np.flatnonzero(found.to_numpy(dtype=bool))
         if not len(hits):
             return None
         if forward:
@@ -256,7 +257,7 @@ class TableView:
         return self.selection_frame() if selection else self.frame()
 
     def export(self, path: str | os.PathLike, selection: bool = False) -> tuple[Path, int]:
-        """Write the view (or the selection) to a csv/parquet/json file by extension; the path and row count."""
+        """Write the view (or the selection) to csv/parquet/json by extension; the path and row count."""
         from .tables import check_output_path
 
         check_output_path(path)
@@ -272,7 +273,7 @@ def write_export(frame, path: str | os.PathLike) -> Path:
 
 
 def frequency(values, column: str, bins: int = 20, max_values: int = 50) -> Frequency:
-    """Counts per value, most frequent first; numbers and times with many distinct values are binned by value."""
+    """Counts per value, most frequent first; numbers and times with many values are binned by value."""
     import pandas as pd
 
     missing = int(values.isna().sum())
@@ -379,7 +380,7 @@ def condition_for(column: str, value) -> str:
 
 
 def decimal_places(values, most: int = 6) -> int | None:
-    """How many decimals show a float column exactly (up to `most`); None when plain decimals do not suit it."""
+    """How many decimals show a float column exactly (up to `most`); None when decimals do not suit it."""
     numbers = np.asarray(values, dtype="float64")
     numbers = numbers[np.isfinite(numbers)]
     if not len(numbers):

@@ -1,4 +1,4 @@
-"""The real `spectui` command in a real terminal (tmux): open, reach Exposures through the palette, filter, export."""
+"""The real `spectui` command in tmux: it opens, reaches Exposures through the palette, filters, exports."""
 
 from __future__ import annotations
 

@@ -21,7 +21,13 @@ async def highlight(pilot, screen, name: str, key: str) -> None:
 
 async def started(pilot):
     screen = pilot.app.screen
-    await wait_for(pilot, lambda: screen.results and " match " in screen_text(pilot.app))
+
+    def listed() -> bool:
+        """the results are on screen"""
+        text = screen_text(pilot.app)
+        return bool(screen.results) and " match " in text and screen.results[-1].name in text
+
+    await wait_for(pilot, listed)
     await settle(pilot)
     return screen
 
@@ -57,7 +63,8 @@ async def test_details_count_the_datasets_of_the_highlighted_collection(demo_rep
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         await highlight(pilot, screen, "u/dagoret/auxtel_latest", "j")
-        await wait_for(pilot, lambda: "spectractorSpectrum" in screen_text(app) and "counting" not in screen_text(app))
+        await wait_for(pilot, lambda: "spectractorSpectrum" in screen_text(app)
+                       and "counting" not in screen_text(app))
         details = str(screen.query_one("#collection-details").render())
         assert details.startswith("u/dagoret/auxtel_latest  CHAINED")
         assert f"raw {demo_manifest['exposures']:,}" in details

@@ -276,8 +276,9 @@ async def test_r_queries_the_butler_again_with_nights_and_filters(app, butler):
         await pilot.press("tab", *"HD42525", "enter")
         await wait_for(pilot, lambda: screen.selection.since == 20250108)
         await settle(pilot)
-        expected = query_exposures(butler, ExposureSelection(since=20250108, until=20250110, filters=("OG550_65mm_1",),
-                                                             targets=("HD42525",)))
+        chosen = ExposureSelection(since=20250108, until=20250110, filters=("OG550_65mm_1",),
+                                   targets=("HD42525",))
+        expected = query_exposures(butler, chosen)
         assert len(expected) and shown_ids(screen) == expected["id"].tolist()
         assert "science · holo4* · OG550_65mm_1 · 20250108 to 20250110 · HD42525" in screen_text(app)
 

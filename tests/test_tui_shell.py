@@ -1,4 +1,4 @@
-"""The app shell: header, help, command palette, quitting and going back, keymap, themes, errors as notifications."""
+"""The app shell: header, help, palette, quitting and going back, keymap, themes, errors as notifications."""
 
 from __future__ import annotations
 
@@ -47,10 +47,10 @@ async def test_help_lists_every_binding_of_the_screen_with_its_id(demo_repo):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         listed = {row[3]: row for row in binding_rows(screen)}
-        for binding_id in ("table.search", "table.search_next", "table.filter", "table.frequency", "table.export",
-                           "table.copy", "exposures.query", "table.sort_ascending", "table.selection_view",
-                           "table.hide_column", "table.select", "table.unselect", "table.g_prefix", "app.help",
-                           "app.quit", "table.cursor_down"):
+        for binding_id in ("table.search", "table.search_next", "table.filter", "table.frequency",
+                           "table.export", "table.copy", "exposures.query", "table.sort_ascending",
+                           "table.selection_view", "table.hide_column", "table.select", "table.unselect",
+                           "table.g_prefix", "app.help", "app.quit", "table.cursor_down"):
             assert binding_id in listed, binding_id
         assert listed["table.filter"][1] == "|, ^f" and listed["table.cursor_down"][1] == "↓, j"
         text = screen_text(app)
@@ -131,7 +131,8 @@ async def test_no_animation_by_default(demo_repo):
         assert app.animation_level == "none"
 
 
-@pytest.mark.parametrize("name", ["spectui-dark", "spectui-light", "spectui-high-contrast", "spectui-terminal"])
+@pytest.mark.parametrize("name", ["spectui-dark", "spectui-light", "spectui-high-contrast",
+                                  "spectui-terminal"])
 async def test_each_theme_applies(demo_repo, name):
     app = app_for(demo_repo, theme_name=name)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -199,7 +200,8 @@ def test_stylesheet_takes_every_colour_from_the_theme():
     from spectui.themes.builtin import stylesheet_path
 
     text = re.sub(r"/\*.*?\*/", "", stylesheet_path().read_text(), flags=re.S)
-    colour_rules = re.findall(r"^\s*(color|background|border[a-z-]*|[a-z-]*-color)\s*:\s*([^;]+);", text, re.M)
+    colour_rules = re.findall(r"^\s*(color|background|border[a-z-]*|[a-z-]*-color)\s*:\s*([^;]+);", text,
+                              re.M)
     assert colour_rules
     for prop, value in colour_rules:
         words = value.split()

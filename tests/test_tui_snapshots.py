@@ -1,4 +1,4 @@
-"""Snapshots of every screen at 80x24 and 120x40 (Textual is pinned, so a changed picture is a changed app)."""
+"""Snapshots of every screen at 80x24 and 120x40 (Textual is pinned: a changed picture is a changed app)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,8 @@ def frame() -> pd.DataFrame:
         "filter": pd.array(rng.choice(["empty", "OG550_65mm_1", "BG40_65mm_1"], n), dtype="string"),
         "target": pd.array(rng.choice(["HD42525", "HD 185975", "O'Brien [x]"], n), dtype="string"),
         "zenith_angle": rng.uniform(2, 70, n).round(4),
-        "time_start": pd.Timestamp("2025-01-07T23:00:00Z") + pd.to_timedelta(rng.uniform(0, 3 * 86400, n), "s"),
+        "time_start": (pd.Timestamp("2025-01-07T23:00:00Z")
+                       + pd.to_timedelta(rng.uniform(0, 3 * 86400, n), "s")),
         "PWV [mm]": rng.uniform(0, 10, n),
     })
     frame.loc[::11, "zenith_angle"] = np.nan
@@ -185,7 +186,7 @@ def test_each_frequency_row_filters_to_exactly_its_count(frame, column):
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=12))
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=12))
 def test_condition_for_any_text_selects_exactly_that_value(text):
     frame = pd.DataFrame({"a column": pd.array([text, text + "x", "other", None], dtype="string")})
     mask = row_mask(frame, condition_for("a column", text))

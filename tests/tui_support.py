@@ -30,7 +30,8 @@ async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"the app never got there: {condition.__doc__ or condition}")
+            raise AssertionError(f"the app never got there: {condition.__doc__ or condition}; the screen shows:\n"
+                                 f"{screen_text(pilot.app)}")
         await pilot.pause(PAUSE)
 
 

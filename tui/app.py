@@ -1,4 +1,4 @@
-"""The spectui Textual application: the shell every screen lives in (header, keys, palette, themes, the Butler)."""
+"""The spectui Textual application: the shell every screen lives in (keys, palette, themes, the Butler)."""
 
 from __future__ import annotations
 
@@ -73,14 +73,16 @@ class SpectuiApp(App):
     def _keymap_from_config(self) -> dict[str, str]:
         keymap = self.config.get("keymap", {})
         if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-            self.startup_problems.append('[keymap] must map binding ids to keys, e.g. "table.filter" = "ctrl+l".')
+            self.startup_problems.append(
+                '[keymap] must map binding ids to keys, e.g. "table.filter" = "ctrl+l".')
             return {}
         return {str(k): v for k, v in keymap.items()}
 
     def _animation_level(self) -> str:
         level = self.config.get("animation") or os.environ.get("TEXTUAL_ANIMATIONS") or "none"
         if level not in ANIMATION_LEVELS:
-            self.startup_problems.append(f"animation must be one of {', '.join(ANIMATION_LEVELS)} (got {level!r}).")
+            choices = ", ".join(ANIMATION_LEVELS)
+            self.startup_problems.append(f"animation must be one of {choices} (got {level!r}).")
             return "none"
         return level
 
@@ -120,7 +122,7 @@ class SpectuiApp(App):
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         for problem in self.startup_problems:
-            self.notify(problem, severity="warning", timeout=10)
+            self.notify(problem, severity="warning", timeout=10, markup=False)
         if self.collection or self.run_name:
             self.show_screen("exposures")
 
@@ -132,7 +134,7 @@ class SpectuiApp(App):
 
     @work(thread=True, group="warm-up", exit_on_error=False, description="Opening the repository")
     def _warm_up(self) -> None:
-        """After the first paint: open the Butler, run one small query, import what the exposures screen needs."""
+        """After the first paint: open the Butler, run one small query, import the exposures screen."""
         import numpy as np
 
         from spectui.core.exposure_choices import exposure_choices
@@ -151,14 +153,15 @@ class SpectuiApp(App):
     def _check_keymap(self) -> None:
         unknown = sorted(set(self.user_keymap) - known_binding_ids())
         if unknown:
-            self.notify(f"Unknown binding id{'s' if len(unknown) > 1 else ''} in [keymap]: {', '.join(unknown)}. "
-                        "The help screen (?) lists the ids.", severity="warning", timeout=10)
+            ids = ", ".join(unknown)
+            self.notify(f"Unknown binding id{'s' if len(unknown) > 1 else ''} in [keymap]: {ids}. "
+                        "The help screen (?) lists the ids.", severity="warning", timeout=10, markup=False)
 
     # Services for the screens
 
     @contextlib.contextmanager
     def butler(self) -> Iterator:
-        """The repository's read-only Butler, opened on first use, for one worker at a time (it is not thread-safe)."""
+        """The repository's read-only Butler, opened on first use, one worker at a time (not thread-safe)."""
         with self._butler_lock:
             if self._butler is None:
                 from spectui.core.repo import open_repo
@@ -167,13 +170,14 @@ class SpectuiApp(App):
             yield self._butler
 
     def report(self, error: BaseException) -> None:
-        """Show an error as a notification: spectui errors by their one line, others by type and first line."""
+        """Show an error as a notification: spectui errors by their line, others by type and first line."""
         if isinstance(error, SpectuiError):
-            self.notify(error.message, severity="error", title="Error", timeout=8)
+            self.notify(error.message, severity="error", title="Error", timeout=8, markup=False)
             return
         first = (str(error).strip().splitlines() or [""])[0]
         self.log.error(repr(error))
-        self.notify(f"{type(error).__name__}: {first}", severity="error", title="Unexpected error", timeout=10)
+        self.notify(f"{type(error).__name__}: {first}", severity="error", title="Unexpected error",
+                    timeout=10, markup=False)
 
     # Navigation
 

@@ -1,4 +1,4 @@
-"""What every spectui screen shares: errors from workers and actions become notifications, actions reach the palette."""
+"""What every spectui screen shares: errors become notifications, actions are in the palette."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def reports_errors(action: Callable) -> Callable:
 
 
 class SpectuiScreen(Screen):
-    """A screen whose failed workers are reported and whose described bindings appear in the command palette."""
+    """A screen whose failed workers are reported and whose described bindings are in the command palette."""
 
     HELP = ""
 

@@ -1,4 +1,4 @@
-"""A one-line notice that work is under way, with the seconds elapsed (redrawn once a second, never animated)."""
+"""A one-line notice that work is under way, with the seconds elapsed (redrawn each second, not animated)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ class BusyLine(Label):
     """Shows 'message · N s · escape cancels' while work runs, and nothing otherwise."""
 
     def __init__(self, id: str | None = None) -> None:
-        super().__init__("", id=id, classes="busy-line")
+        super().__init__("", id=id, classes="busy-line", markup=False)
         self.message = ""
         self._started = 0.0
         self._timer = None

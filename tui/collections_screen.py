@@ -1,4 +1,4 @@
-"""The collections screen: a live glob search over collections and registered runs, with details and counts."""
+"""The collections screen: a live glob search over collections and registered runs, details and counts."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from spectui.core.collection_search import matching_runs, same_repo, search_patt
 from spectui.core.collections import SPECTRACTOR_TYPES, CollectionSummary
 from spectui.core.errors import SpectuiError
 from spectui.core.runs import Run
+from spectui.core.views import plural
 
 from .base_screen import SpectuiScreen
 from .context_header import ContextHeader
 from .row_table import RowTable
 
+COLUMNS = (" ", "type", "spectractor", "collection")
 SEARCH_DELAY = 0.3
 DETAIL_DELAY = 0.2
 
@@ -31,13 +33,14 @@ def holds_spectractor(summary: CollectionSummary) -> bool:
 class CollectionsScreen(SpectuiScreen):
     """Search collections and runs; Enter makes the highlighted one current and opens the exposures."""
 
-    HELP = ("Type a glob such as u/dagoret/* (comma-separated for several; text without * or ? matches anywhere "
-            "in the name). Registered runs (spectui runs) that match come first, shown as run: NAME. "
+    HELP = ("Type a glob such as u/dagoret/* (comma-separated for several; text without * or ? matches "
+            "anywhere in the name). Registered runs (spectui runs) that match come first, as run: NAME. "
             "The details below count the datasets of the highlighted collection.")
     BINDINGS = [
         Binding("enter", "use", "Use collection", tooltip="Make the highlighted collection the current one",
                 id="collections.use"),
-        Binding("slash", "focus_search", "Search", tooltip="Edit the collection search", id="collections.search"),
+        Binding("slash", "focus_search", "Search", tooltip="Edit the collection search",
+                id="collections.search"),
         Binding("down", "focus_results", "Results", show=False, id="collections.results"),
         Binding("escape", "focus_results", "Results", show=False, id="collections.leave_search"),
         Binding("q", "close", "Quit", id="collections.quit"),
@@ -57,10 +60,8 @@ class CollectionsScreen(SpectuiScreen):
         with Horizontal(id="collection-search"):
             yield Label(" collections matching ")
             yield Input("", placeholder="glob, e.g. u/dagoret/*  (empty: all)", id="pattern", compact=True)
-        yield Label(" searching…", id="collections-status", classes="status-line")
-        table = RowTable(id="collections", cursor_type="row")
-        table.add_columns(" ", "type", "spectractor", "collection")
-        yield table
+        yield Label(" searching…", id="collections-status", classes="status-line", markup=False)
+        yield RowTable(id="collections", cursor_type="row")
         yield Static("", id="collection-details")
         yield Footer(compact=True)
 
@@ -87,8 +88,8 @@ class CollectionsScreen(SpectuiScreen):
     def _search(self, pattern: str) -> None:
         self.pattern, self._searched = pattern, True
         self.query_one("#collections-status", Label).update(f" searching {pattern} …")
-        self.run_worker(lambda: self._run_search(pattern), thread=True, exclusive=True, group="collections-search",
-                        exit_on_error=False, description="Searching collections")
+        self.run_worker(lambda: self._run_search(pattern), thread=True, exclusive=True,
+                        group="collections-search", exit_on_error=False, description="Searching collections")
 
     def _run_search(self, pattern: str) -> None:
         from spectui.core.collections import search_collections
@@ -106,27 +107,26 @@ class CollectionsScreen(SpectuiScreen):
 
     def _show_results(self, found: list[CollectionSummary | Run]) -> None:
         self.results = found
-        table = self.query_one("#collections", RowTable)
-        table.clear()
-        for entry in found:
-            table.add_row(*self._cells(entry))
+        self.query_one("#collections", RowTable).show_rows(list(COLUMNS), [self._cells(entry) for entry in found])
         self._update_status()
         self._details_later()
 
-    def _cells(self, entry: CollectionSummary | Run) -> tuple:
+    def _cells(self, entry: CollectionSummary | Run) -> list[Text]:
         if isinstance(entry, Run):
             current = "•" if entry.name == self.app.run_name else ""
-            return (current, "run", "", Text(f"run: {entry.name} → {entry.collection or '(files only)'}"))
-        current = "•" if entry.name == self.app.collection and not self.app.run_name else ""
-        return (current, entry.type, "yes" if holds_spectractor(entry) else "", Text(entry.name))
+            cells = (current, "run", "", f"run: {entry.name} → {entry.collection or '(files only)'}")
+        else:
+            current = "•" if entry.name == self.app.collection and not self.app.run_name else ""
+            cells = (current, entry.type, "yes" if holds_spectractor(entry) else "", entry.name)
+        return [Text(cell) for cell in cells]
 
     def _update_status(self) -> None:
         runs = sum(isinstance(entry, Run) for entry in self.results)
         count = len(self.results) - runs
-        found = f"{count:,} collection{'s' if count != 1 else ''}" + (f" and {runs} run{'s' if runs != 1 else ''}"
-                                                                     if runs else "")
+        found = plural(count, "collection") + (f" and {plural(runs, 'run')}" if runs else "")
         current = self.app.run_name and f"run {self.app.run_name}" or self.app.collection or "none"
-        self.query_one("#collections-status", Label).update(f" {found} match {self.pattern}  ·  current: {current}")
+        self.query_one("#collections-status", Label).update(
+            f" {found} match {self.pattern}  ·  current: {current}")
 
     # Details of the highlighted collection, counted in a worker
 
@@ -217,8 +217,8 @@ class CollectionsScreen(SpectuiScreen):
                                              "files only)."))
                 return
             if not same_repo(entry.repo, self.app.repo):
-                self.app.report(SpectuiError(f"run {entry.name!r} is in {entry.repo}, not the repository open: "
-                                             f"start spectui --run {entry.name} to use it."))
+                self.app.report(SpectuiError(f"run {entry.name!r} is in {entry.repo}, not the repository "
+                                             f"open: start spectui --run {entry.name} to use it."))
                 return
             self.app.run_name, self.app.collection = entry.name, entry.collection
             what = f"run {entry.name} ({entry.collection})"
@@ -229,7 +229,7 @@ class CollectionsScreen(SpectuiScreen):
         for row, other in enumerate(self.results):
             table.update_cell_at((row, 0), self._cells(other)[0])
         self._update_status()
-        self.app.notify(f"Current: {what}", title="Collection")
+        self.app.notify(f"Current: {what}", title="Collection", markup=False)
         self.app.show_screen("exposures")
 
     def action_focus_search(self) -> None:

@@ -1,4 +1,4 @@
-"""The one-line header every screen shows: the screen's name, then the repository, collection and run in use."""
+"""The one-line header of every screen: the screen's name, then the repository, collection and run in use."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ NOTHING = "—"
 
 
 def middle_ellipsis(text: str, width: int, head_share: float = 0.5) -> str:
-    """`text` shortened to `width` cells by replacing its middle with an ellipsis, keeping `head_share` in front."""
+    """`text` shortened to `width` cells by an ellipsis in its middle, keeping `head_share` of it in front."""
     if len(text) <= width:
         return text
     if width <= 1:
@@ -20,7 +20,7 @@ def middle_ellipsis(text: str, width: int, head_share: float = 0.5) -> str:
 
 
 class ContextHeader(Widget):
-    """Shows `spectui · Screen  repo … collection … run …` (or the app's own `header_fields`), shortened to fit."""
+    """Shows `spectui · Screen  repo … collection … run …` (or the app's `header_fields`), to fit."""
 
     DEFAULT_CSS = "ContextHeader { height: 1; }"
 
@@ -44,13 +44,14 @@ class ContextHeader(Widget):
         text.append(lead, style="bold")
         for (label, value), width, head_share in zip(fields, widths, (0.25, 0.7, 0.7)):
             text.append(f" {label} ", style="dim")
-            text.append(middle_ellipsis(value, width, head_share), style="bold" if value != NOTHING else "dim")
+            style = "bold" if value != NOTHING else "dim"
+            text.append(middle_ellipsis(value, width, head_share), style=style)
             text.append(" ")
         return text
 
 
 def share_widths(room: int, wanted: list[int], weights: tuple[int, ...] = (1, 2, 1)) -> list[int]:
-    """Split `room` cells between repo, collection and run: values that fit get their length, the rest share by weight."""
+    """Split `room` cells between repo, collection, run: short values get their length, others share."""
     widths = [0] * len(wanted)
     left = list(range(len(wanted)))
     while left:

@@ -1,4 +1,4 @@
-"""The export dialog: the view or the selection, a file path (format by extension), and no silent overwrite."""
+"""The export dialog: the view or the selection, a file path (format by extension), no silent overwrite."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.default_path = self._default(False)
 
     def _default(self, selection: bool) -> str:
-        """A new file in the working directory, shown by its name alone (relative paths are taken from there)."""
+        """A new file in the working directory, shown by name alone (relative paths start from there)."""
         return default_export_path(self.directory, f"{self.stem}-selection" if selection else self.stem).name
 
     def compose(self) -> ComposeResult:
@@ -51,7 +51,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                                   disabled=not self.selected)
             yield Label("File (.csv/.parquet/.json; bare names go in the working directory):")
             yield Input(self.default_path, id="export-path", select_on_focus=False, compact=True)
-            yield Label("", id="export-problem", classes="problem")
+            yield Label("", id="export-problem", classes="problem", markup=False)
             yield Label("enter writes · shift+tab: view or selection · escape cancels", classes="dialog-hint")
 
     @property

@@ -23,13 +23,14 @@ QUERY_GROUP = "exposures-query"
 class ExposuresScreen(TableScreen):
     """Lists the exposures of the current selection (science hologram exposures at first)."""
 
-    HELP = ("The exposures of the selection shown above the table; r changes the nights, dispersers and filters "
-            "and queries the Butler again (escape cancels a running query). While the Butler answers, the list "
-            "saved the last time this selection was shown is on screen, marked with the time it was saved.\n\n"
+    HELP = ("The exposures of the selection shown above the table; r changes the nights, dispersers and "
+            "filters and queries the Butler again (escape cancels a running query). While the Butler "
+            "answers, the list saved the last time this selection was shown is on screen, marked as such."
+            "\n\n"
             + TableScreen.HELP)
     BINDINGS = [
-        Binding("r", "query", "Query", tooltip="Choose nights, dispersers, filters and query the Butler again",
-                id="exposures.query"),
+        Binding("r", "query", "Query", id="exposures.query",
+                tooltip="Choose nights, dispersers, filters and query the Butler again"),
     ]
 
     export_stem = "exposures"
@@ -42,7 +43,7 @@ class ExposuresScreen(TableScreen):
         self.saved_at = None
 
     def compose_top(self) -> ComposeResult:
-        yield Label("", id="selection-line", classes="status-line")
+        yield Label("", id="selection-line", classes="status-line", markup=False)
         yield BusyLine(id="busy")
 
     def on_mount(self) -> None:
@@ -58,11 +59,12 @@ class ExposuresScreen(TableScreen):
         self.app.push_screen(QueryScreen(self.selection), lambda chosen: chosen and self.load(chosen))
 
     def load(self, selection: ExposureSelection) -> None:
-        """Query the exposures of `selection` in a worker, showing the list saved last time meanwhile if there is one."""
+        """Query the exposures of `selection` in a worker; meanwhile show the list saved last time, if any."""
         self.loading_selection = selection
         self.query_one(BusyLine).start(f"querying the Butler: {describe_selection(selection)}")
         self.query_worker = self.run_worker(lambda: self._run_query(selection), thread=True, exclusive=True,
-                                            group=QUERY_GROUP, exit_on_error=False, description="Querying exposures")
+                                            group=QUERY_GROUP, exit_on_error=False,
+                                            description="Querying exposures")
 
     def _run_query(self, selection: ExposureSelection) -> None:
         from spectui.core import exposure_cache
@@ -84,7 +86,7 @@ class ExposuresScreen(TableScreen):
             self.app.log.warning(f"the exposure list was not saved for next time: {exc}")
 
     def _loaded(self, selection: ExposureSelection, frame, display: DisplayTable, saved_at) -> None:
-        """Show exposures: the Butler's answer, or (with `saved_at`) the list saved last time while it is awaited."""
+        """Show exposures: the Butler's answer, or (with `saved_at`) the list saved last time meanwhile."""
         from spectui.core.views import TableView
 
         self.selection, self.saved_at = selection, saved_at
@@ -93,8 +95,8 @@ class ExposuresScreen(TableScreen):
             self.loading_selection = None
             self.query_one(BusyLine).stop()
         else:
-            self.query_one(BusyLine).start(f"showing the list saved {saved_at:%Y-%m-%d %H:%M}; asking the Butler "
-                                           f"for {describe_selection(selection)}")
+            self.query_one(BusyLine).start(f"showing the list saved {saved_at:%Y-%m-%d %H:%M}; asking the "
+                                           f"Butler for {describe_selection(selection)}")
         if self.view is None:
             self.display_table, self.view = display, TableView(frame, key="id")
             self.redraw()
@@ -112,7 +114,9 @@ class ExposuresScreen(TableScreen):
 
     def _describe(self) -> str:
         text = describe_selection(self.selection)
-        return f"{text}  ·  saved {self.saved_at:%Y-%m-%d %H:%M}, not yet refreshed" if self.saved_at else text
+        if self.saved_at is None:
+            return text
+        return f"{text}  ·  saved {self.saved_at:%Y-%m-%d %H:%M}, not yet refreshed"
 
     def _show_selection(self, text: str) -> None:
         self.query_one("#selection-line", Label).update(f" {text}")
@@ -132,6 +136,6 @@ class ExposuresScreen(TableScreen):
         if self.loading_selection is not None:
             self.workers.cancel_group(self, QUERY_GROUP)
             shown = "the list saved earlier" if self.saved_at else "the previous exposures"
-            self.app.notify(f"Query cancelled; the table shows {shown}.", title="Cancelled")
+            self.app.notify(f"Query cancelled; the table shows {shown}.", title="Cancelled", markup=False)
             return
         super().action_back()

@@ -1,4 +1,4 @@
-"""The big-table widget: textual-fastdatatable with vim keys, swapping in new views of a table without remounting."""
+"""The big-table widget: textual-fastdatatable with vim keys, showing new views of a table in place."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class MeasuredBackend(ArrowBackend):
 class ViewBackend(MeasuredBackend):
     """Shows the rows of a table at `positions`, in that order, reading cells in place (nothing is copied).
 
-    With `selected`, column 0 is the selection mark of each shown row (the table carries an empty column there).
+    With `selected`, column 0 is the selection mark of each shown row (the table has an empty column there).
     """
 
     def __init__(self, data: pa.Table, widths: Sequence[int], positions: np.ndarray,
@@ -76,8 +76,9 @@ class DisplayTable:
         self.widths = dict(zip(self.table.column_names, measured))
         self._marks: pa.ChunkedArray | None = None
 
-    def backend(self, positions: np.ndarray, columns: Sequence[str], selected: np.ndarray | None) -> ViewBackend:
-        """The rows at `positions`, the given columns, and a selection-mark column first when `selected` is given."""
+    def backend(self, positions: np.ndarray, columns: Sequence[str],
+                selected: np.ndarray | None) -> ViewBackend:
+        """The rows at `positions`, the given columns, and a selection-mark column first with `selected`."""
         view = self.table.select(list(columns))
         widths = [self.widths[c] for c in columns]
         if selected is not None:
@@ -100,7 +101,7 @@ def _for_display(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 class FastTable(DataTable, inherit_bindings=False):
-    """A fastdatatable with arrow and vim keys whose content is replaced in place by `show`; selected rows stand out."""
+    """A fastdatatable with arrow and vim keys, its content replaced by `show`; selected rows stand out."""
 
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"fasttable--selected"}
 
@@ -120,16 +121,16 @@ class FastTable(DataTable, inherit_bindings=False):
     def __init__(self, backend: MeasuredBackend, *, fixed_columns: int = 0, cursor_type: str = "cell",
                  id: str | None = None) -> None:
         super().__init__(backend=backend, show_row_labels=False, fixed_columns=fixed_columns, null_rep="·",
-                         render_markup=False, max_column_content_width=MAX_COLUMN_WIDTH, cursor_type=cursor_type,
-                         id=id)
+                         render_markup=False, max_column_content_width=MAX_COLUMN_WIDTH,
+                         cursor_type=cursor_type, id=id)
         self.selected_rows: np.ndarray | None = None
 
     def show(self, backend: MeasuredBackend, *, row: int = 0, column: int | None = None,
              selected: np.ndarray | None = None) -> None:
         """Display a new view of the table, with the cursor at `row` (and `column`, default: unchanged).
 
-        The render caches are keyed by the update count, so they are left to age out rather than cleared: clearing
-        drops thousands of linked cache entries at once for the cycle collector, a pause of 100 ms or more.
+        The render caches are keyed by the update count, so they are left to age out rather than cleared:
+        clearing drops thousands of linked entries at once on the cycle collector, a pause of 100 ms or more.
         """
         backend.render_markup = False
         self.backend = backend
@@ -139,15 +140,15 @@ class FastTable(DataTable, inherit_bindings=False):
         self._tooltip_cache.clear()
         self._require_update_dimensions = False
         self._update_dimensions([])
-        target = Coordinate(max(0, min(row, self.row_count - 1)),
-                            max(0, min(self.cursor_column if column is None else column, self.column_count - 1)))
+        column = self.cursor_column if column is None else column
+        target = Coordinate(max(0, min(row, self.row_count - 1)), max(0, min(column, self.column_count - 1)))
         self.cursor_coordinate = target
         self._scroll_cursor_into_view()
         self.refresh()
 
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int, cursor: bool = False,
-                     hover: bool = False, in_range: bool = False):
-        """Draw a plain data cell as one styled segment, as the widget would but without rich's layout machinery.
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False, in_range: bool = False):
+        """Draw a plain data cell as one styled segment, as the widget would but without rich's layout work.
 
         A full repaint draws hundreds of cells, and this keeps a sort or filter of a big table within a frame
         or two; headers, labels and any value that is not plain text, a number or a time go the widget's way.
@@ -171,7 +172,8 @@ class FastTable(DataTable, inherit_bindings=False):
             self.cursor_background_priority == "css")
         if self.selected_rows is not None and self.selected_rows[row_index] and not cursor:
             base_style += self.get_component_rich_style("fasttable--selected")
-        style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style + post_style
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        style = base_style + meta + component_style + post_style
         lines = [[Segment(f" {_fit(text, width - 2, align)} ", style)]]
         self._cell_render_cache[key] = lines
         return lines

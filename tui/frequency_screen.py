@@ -1,4 +1,4 @@
-"""The frequency table of one column: value, count, percent and a bar; Enter filters the table on that value."""
+"""The frequency table of one column: value, count, percent and a bar; Enter filters on that value."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ BAR_WIDTH = 24
 class FrequencyScreen(Screen[str | None]):
     """Shows a Frequency; returns the filter condition of the chosen row, or None."""
 
-    HELP = "How often each value of the column occurs among the rows shown (numbers with many values are binned)."
+    HELP = "How often each value of the column occurs in the rows shown (many-valued numbers are binned)."
     BINDINGS = [
         Binding("enter", "choose", "Filter on value", id="frequency.choose"),
         Binding("escape,q", "dismiss(None)", "Back", id="frequency.back"),
@@ -34,7 +34,7 @@ class FrequencyScreen(Screen[str | None]):
         yield ContextHeader()
         kind = "value range" if self.frequency.binned else "value"
         yield Label(f" {self.frequency.column}: {plural(len(self.frequency.labels), kind)} over "
-                    f"{plural(self.frequency.total, 'row')}", classes="status-line")
+                    f"{plural(self.frequency.total, 'row')}", classes="status-line", markup=False)
         yield FastTable(self._backend(), cursor_type="row", id="frequency-table")
         yield Footer(compact=True)
 

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str, str]]:
-    """(where, keys, description, id) for each action reachable from `screen`, keys merged, spectui's own first."""
+    """(where, keys, description, id) per action reachable from `screen`, keys merged, spectui's own first."""
     app = screen.app
     merged: dict[tuple[int, str], list] = {}
     for key, active in screen.active_bindings.items():
@@ -59,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
             body.border_subtitle = "escape closes"
             notes = getattr(self.target, "HELP", "")
             if notes:
-                yield Static(notes, id="help-notes")
+                yield Static(notes, id="help-notes", markup=False)
             yield Static(self._table(), id="help-keys")
 
     def _table(self) -> Table:
@@ -69,7 +69,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("where", style="dim", no_wrap=True)
         table.add_column("keymap id", style="dim", no_wrap=True)
         rows = binding_rows(self.target)
-        extra = [("this screen", keys, description, "") for keys, description in getattr(self.target, "HELP_EXTRA", ())]
+        extra = [("this screen", keys, description, "")
+                 for keys, description in getattr(self.target, "HELP_EXTRA", ())]
         screen_rows = sum(1 for row in rows if row[0] == "this screen" and row[3])
         for where, keys, description, binding_id in rows[:screen_rows] + extra + rows[screen_rows:]:
             table.add_row(Text(keys), description, where, binding_id)

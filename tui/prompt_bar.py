@@ -1,4 +1,4 @@
-"""A one-line prompt that opens at the bottom of a screen (search, filter) with a line below for hints and problems."""
+"""A one-line prompt at the bottom of a screen (search, filter), with a line below for hints and problems."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.widgets import Input, Label
 
 
 class PromptBar(Vertical):
-    """Asks for one line of text for a named purpose; posts Changed, Submitted and Cancelled with that purpose."""
+    """Asks for a line of text for a named purpose; posts Changed, Submitted and Cancelled with it."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
@@ -43,7 +43,7 @@ class PromptBar(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="prompt-line"):
-            yield Label("", id="prompt-label")
+            yield Label("", id="prompt-label", markup=False)
             yield Input(compact=True, id="prompt-input", select_on_focus=False)
         yield Label("", id="prompt-message", markup=False)
 

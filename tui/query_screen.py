@@ -43,10 +43,11 @@ class QueryScreen(ModalScreen[ExposureSelection | None]):
                     yield SelectionList[str](id="filters")
             with Horizontal(classes="query-row"):
                 yield Label("targets ")
-                yield Input(", ".join(s.targets), placeholder="comma-separated, empty: every target", id="targets",
-                            compact=True)
-            yield Checkbox("every observation type, not only science", s.all_types, id="all-types", compact=True)
-            yield Label("", id="query-problem", classes="problem")
+                yield Input(", ".join(s.targets), placeholder="comma-separated, empty: every target",
+                            id="targets", compact=True)
+            yield Checkbox("every observation type, not only science", s.all_types, id="all-types",
+                           compact=True)
+            yield Label("", id="query-problem", classes="problem", markup=False)
             with Horizontal(classes="query-row"):
                 yield Button("Run query", id="run-query", compact=True)
                 yield Label("  enter runs · space ticks · tab moves · escape cancels",
@@ -56,7 +57,7 @@ class QueryScreen(ModalScreen[ExposureSelection | None]):
         self.query_one("#since", Input).focus()
         self._load_choices()
 
-    @work(thread=True, exit_on_error=False, group="query-choices", description="Reading dispersers and filters")
+    @work(thread=True, exit_on_error=False, group="query-choices", description="Reading the filters")
     def _load_choices(self) -> None:
         from spectui.core.exposure_choices import exposure_choices
 

@@ -1,4 +1,4 @@
-"""The app's top-level screens: name, title, what it is for, its key, and where its class lives (imported on first use)."""
+"""The app's top-level screens: name, title, purpose, key, and where the class lives (loaded on use)."""
 
 from __future__ import annotations
 
@@ -27,12 +27,15 @@ SCREENS = (
                 "spectui.tui.collections_screen:CollectionsScreen"),
     ScreenEntry("exposures", "Exposures", "Browse, filter and export the selected exposures", "2",
                 "spectui.tui.exposures_screen:ExposuresScreen"),
-    ScreenEntry("extraction", "Extraction", "Extract the current collection's results to a table, with progress",
-                "3", "spectui.tui.extraction_screen:ExtractionScreen"),
-    ScreenEntry("status", "Merge & missing", "Which exposures have outputs, per night and filter; reprocessing",
-                "4", "spectui.tui.status_screen:StatusScreen"),
-    ScreenEntry("histograms", "Histograms", "Histograms, nightly series and cumulative counts of result columns",
-                "5", "spectui.tui.histogram_screen:HistogramScreen"),
+    ScreenEntry("extraction", "Extraction",
+                "Extract the current collection's results to a table, with progress", "3",
+                "spectui.tui.extraction_screen:ExtractionScreen"),
+    ScreenEntry("status", "Merge & missing",
+                "Which exposures have outputs, per night and filter; reprocessing", "4",
+                "spectui.tui.status_screen:StatusScreen"),
+    ScreenEntry("histograms", "Histograms",
+                "Histograms, nightly series and cumulative counts of result columns", "5",
+                "spectui.tui.histogram_screen:HistogramScreen"),
     ScreenEntry("compare", "Compare runs", "Two runs side by side: status changes and parameter shifts", "6",
                 "spectui.tui.compare_screen:CompareScreen"),
 )

@@ -1,4 +1,4 @@
-"""A screen browsing a TableView with VisiData's keys: search, sort, filter, frequency, hide, select, export, copy."""
+"""A screen over a TableView with VisiData's keys: search, sort, filter, frequency, select, export, copy."""
 
 from __future__ import annotations
 
@@ -34,12 +34,12 @@ G_VARIANTS = {
 
 
 class TableScreen(SpectuiScreen):
-    """Shows one TableView in a fast table; every change goes through the view and the table is redrawn from it."""
+    """Shows one TableView in a fast table; every change goes through the view, then the table is redrawn."""
 
     HELP = ("/ searches the current column, | filters with an expression such as "
             "filter == OG550_65mm_1 and day_obs > 20250101, [ ] sort, F counts values, s and u select rows. "
-            "g starts a two-key command: g s, g u, g g, g - (listed below). y copies the selected ids through the "
-            "terminal (OSC 52; inside tmux that needs: set -g set-clipboard on).")
+            "g starts a two-key command: g s, g u, g g, g - (listed below). y copies the selected ids "
+            "through the terminal (OSC 52; inside tmux that needs: set -g set-clipboard on).")
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search the current column", id="table.search"),
         Binding("n", "search_next", "Next", show=False, tooltip="Next search match", id="table.search_next"),
@@ -58,8 +58,8 @@ class TableScreen(SpectuiScreen):
         Binding("s", "select_row", "Select", tooltip="Select the current row", id="table.select"),
         Binding("u", "unselect_row", "Unselect", show=False, tooltip="Unselect the current row",
                 id="table.unselect"),
-        Binding("g", "g_prefix", "g prefix", show=False, tooltip="Start a two-key command: g s, g u, g g, g -",
-                id="table.g_prefix"),
+        Binding("g", "g_prefix", "g prefix", show=False,
+                tooltip="Start a two-key command: g s, g u, g g, g -", id="table.g_prefix"),
         Binding("quotation_mark", "selection_view", "Selection", show=False,
                 tooltip="Open the selected rows as a new view", id="table.selection_view"),
         Binding("ctrl+e", "export", "Export", tooltip="Export the view or the selection to a file",
@@ -112,7 +112,7 @@ class TableScreen(SpectuiScreen):
         return found.first(FastTable) if found else None
 
     def redraw(self, *, row: int | None = None, key=None, column: str | None = None) -> None:
-        """Draw the view with the cursor on `row`, else on the row holding `key`, else where it was; in `column`."""
+        """Draw the view, cursor on `row`, else on the row holding `key`, else where it was; in `column`."""
         view = self.view
         if view is None or self.display_table is None:
             return
@@ -138,7 +138,7 @@ class TableScreen(SpectuiScreen):
 
     @contextlib.contextmanager
     def changing_view(self) -> Iterator[None]:
-        """Around a change of the view: then redraw it with the cursor on the same row and column, if still shown."""
+        """Around a change of the view: redraw it after, cursor on the same row and column if still shown."""
         key, column = self._cursor_key(), self.current_column
         yield
         self.redraw(key=key, column=column)
@@ -165,7 +165,7 @@ class TableScreen(SpectuiScreen):
             self.table.move_cursor(column=1)
 
     def update_status(self, note: str = "") -> None:
-        """The status line: N of M rows, selection, filter, sort, hidden columns, and the g prefix when armed."""
+        """The status line: N of M rows, selection, filter, sort, hidden columns, the g prefix when armed."""
         view = self.view
         parts = [view.counts_text()] if view is not None else []
         if view is not None and view.sort_column:
@@ -233,7 +233,8 @@ class TableScreen(SpectuiScreen):
         yield from super().palette_commands()
         g_key = self._keys_by_action().get("g_prefix", "g")
         for key, (action, what) in zip(self._g_hints(), G_VARIANTS.values()):
-            yield (what, f"{self.title}: keys {g_key} {key[0]}", lambda action=action[0]: self.run_action(action))
+            yield (what, f"{self.title}: keys {g_key} {key[0]}",
+                   lambda action=action[0]: self.run_action(action))
 
     # Moving
 
@@ -418,7 +419,7 @@ class TableScreen(SpectuiScreen):
 
         path = write_export(frame, request.path)
         what = "selected rows" if request.selection else "rows"
-        self.app.notify(f"Wrote {len(frame):,} {what} to {path}", title="Exported")
+        self.app.notify(f"Wrote {len(frame):,} {what} to {path}", title="Exported", markup=False)
 
     @reports_errors
     def action_copy_keys(self) -> None:
@@ -435,4 +436,4 @@ class TableScreen(SpectuiScreen):
         self.app.copy_to_clipboard(text)
         which = "selected" if view.selected_count else "current row's"
         self.app.notify(f"Copied {count:,} {which} {view.key}{'s' if count > 1 else ''} to the clipboard "
-                        "(via the terminal, OSC 52).", title="Copied")
+                        "(via the terminal, OSC 52).", title="Copied", markup=False)
