@@ -74,3 +74,13 @@ def test_run_names_stand_for_the_repository(demo_repo, tmp_path, monkeypatch):
     assert by_run.exit_code == 0 and by_run.stdout == by_repo.stdout
     assert "u/other/unrelated_run" in run("collections", "u/other/*", "--run", "demo32").stdout
     assert_one_line_error(run("exposures", "--run", "nope", "-o", "-"), "no run named 'nope'")
+
+
+def test_extract_takes_a_run_name(demo_repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(tmp_path / "config"))
+    run_name = "u/dagoret/auxtel_run_20250917_w_2025_25_spectractorv31_holoallfilt_a"
+    assert run("runs", "add", "v31", "--repo", str(demo_repo), "-c", run_name).exit_code == 0
+    result = run("extract", "--run", "v31", "-o", str(tmp_path / "v31.parquet"), "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    assert len(pd.read_parquet(tmp_path / "v31.parquet")) > 100
+    assert_one_line_error(run("extract", "-o", str(tmp_path / "x.parquet")), "no collection")

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 
 import click
 
-from .cli_options import repo_option, resolve_repo, say, selection_from, selection_options
+from .cli_options import (
+    collection_option,
+    repo_and_collection,
+    repo_option,
+    run_option,
+    say,
+    selection_from,
+    selection_options,
+)
 
 SHOWN_FAILURES = 5
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
@@ -20,8 +28,8 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 
 @click.command()
 @repo_option
-@click.option("--collection", "-c", required=True, metavar="NAME",
-              help="Collection holding the Spectractor outputs.")
+@collection_option
+@run_option
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="Output file, by extension: .parquet (recommended), .csv, .json, or .npy (record array, "
                    "no pickle).")
@@ -34,8 +42,8 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 @click.option("--legacy-names", is_flag=True,
               help="The notebooks' column names: <label>_x (spectrogram fit), <label>_y (spectrum fit).")
 @selection_options
-def extract(repo: str | None, collection: str, output: str, workers: int, executor: str, resume: bool,
-            legacy_names: bool, **kwargs) -> None:
+def extract(repo: str | None, collection: str | None, run_name: str | None, output: str, workers: int,
+            executor: str, resume: bool, legacy_names: bool, **kwargs) -> None:
     """Extract a collection's Spectractor results (header + fits) into one table, one row per visit."""
     from spectui.core.errors import Cancelled
     from spectui.core.executors import parse_executor
@@ -43,13 +51,14 @@ def extract(repo: str | None, collection: str, output: str, workers: int, execut
     from spectui.core.tables import check_output_path
 
     selection = selection_from(kwargs)
+    repo, collection = repo_and_collection(repo, collection, run_name)
     parse_executor(executor, workers)
     check_output_path(output)
     cancel = threading.Event()
     bar = _ProgressLine() if sys.stderr.isatty() else None
     with _stop_on_signals(cancel) as received:
         try:
-            result = run_extract(resolve_repo(repo), collection, output, workers=workers, executor=executor,
+            result = run_extract(repo, collection, output, workers=workers, executor=executor,
                                  resume=resume, legacy_names=legacy_names, selection=selection, progress=bar,
                                  cancel=cancel)
         except Cancelled as exc:
