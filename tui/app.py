@@ -128,13 +128,17 @@ class SpectuiApp(App):
 
     def on_ready(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._warm_up()
+        if not (self.collection or self.run_name):
+            self._warm_up()
         if self.user_keymap:
             self._check_keymap()
 
     @work(thread=True, group="warm-up", exit_on_error=False, description="Opening the repository")
     def _warm_up(self) -> None:
-        """After the first paint: open the Butler, run one small query, import the exposures screen."""
+        """After the first paint on Collections: open the Butler, run a small query, import the exposures screen.
+
+        Started on Exposures, the exposures query does all this itself, and sooner alone.
+        """
         import numpy as np
 
         from spectui.core.exposure_choices import exposure_choices

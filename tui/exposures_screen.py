@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
@@ -18,6 +20,8 @@ from .query_screen import QueryScreen
 from .table_screen import TableScreen
 
 QUERY_GROUP = "exposures-query"
+PAINT_WAIT = 1.0
+"""Seconds the query waits for the saved list to be drawn before opening the Butler (whose import hogs the CPU)."""
 
 
 class ExposuresScreen(TableScreen):
@@ -74,7 +78,10 @@ class ExposuresScreen(TableScreen):
         saved = exposure_cache.load_saved(self.app.repo, selection)
         if saved is not None and not worker.is_cancelled:
             frame, saved_at = saved
+            painted = threading.Event()
             self.app.call_from_thread(self._loaded, selection, frame, DisplayTable(frame), saved_at)
+            self.app.call_from_thread(self.call_after_refresh, painted.set)
+            painted.wait(PAINT_WAIT)
         with self.app.butler() as butler:
             frame = query_exposures(butler, selection)
         display = DisplayTable(frame)
