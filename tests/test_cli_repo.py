@@ -80,7 +80,7 @@ def test_extract_takes_a_run_name(demo_repo, tmp_path, monkeypatch):
     monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(tmp_path / "config"))
     run_name = "u/dagoret/auxtel_run_20250917_w_2025_25_spectractorv31_holoallfilt_a"
     assert run("runs", "add", "v31", "--repo", str(demo_repo), "-c", run_name).exit_code == 0
-    result = run("extract", "--run", "v31", "-o", str(tmp_path / "v31.parquet"), "--workers", "1")
+    result = run("extract", "--run", "v31", "-o", str(tmp_path / "v31.parquet"), "--executor", "local")
     assert result.exit_code == 0, result.stderr
     assert len(pd.read_parquet(tmp_path / "v31.parquet")) > 100
     assert_one_line_error(run("extract", "-o", str(tmp_path / "x.parquet")), "no collection")

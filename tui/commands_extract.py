@@ -33,8 +33,8 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="Output file, by extension: .parquet (recommended), .csv, .json, or .npy (record array, "
                    "no pickle).")
-@click.option("--workers", "-j", type=click.IntRange(min=1), default=lambda: min(8, os.cpu_count() or 1),
-              show_default="the number of cores, at most 8",
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              show_default="the number of cores, at most 8; 1 with --executor local",
               help="Processes reading files in parallel (a dask cluster has its own).")
 @click.option("--executor", default="auto", metavar="local|process|dask://HOST:PORT", show_default=True,
               help="Where files are read: this process, a process pool, or a dask.distributed scheduler.")
@@ -42,7 +42,7 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 @click.option("--legacy-names", is_flag=True,
               help="The notebooks' column names: <label>_x (spectrogram fit), <label>_y (spectrum fit).")
 @selection_options
-def extract(repo: str | None, collection: str | None, run_name: str | None, output: str, workers: int,
+def extract(repo: str | None, collection: str | None, run_name: str | None, output: str, workers: int | None,
             executor: str, resume: bool, legacy_names: bool, **kwargs) -> None:
     """Extract a collection's Spectractor results (header + fits) into one table, one row per visit."""
     from spectui.core.errors import Cancelled
@@ -52,6 +52,7 @@ def extract(repo: str | None, collection: str | None, run_name: str | None, outp
 
     selection = selection_from(kwargs)
     repo, collection = repo_and_collection(repo, collection, run_name)
+    workers = workers or (1 if executor.strip() == "local" else min(8, os.cpu_count() or 1))
     parse_executor(executor, workers)
     check_output_path(output)
     cancel = threading.Event()
