@@ -66,7 +66,10 @@ class CollectionsScreen(SpectuiScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#pattern", Input).focus()
+        if self.app.collection:
+            self.action_focus_results()
+        else:
+            self.action_focus_search()
 
     def on_screen_resume(self) -> None:
         if not self._searched:
