@@ -134,3 +134,13 @@ def test_search_pattern_and_run_matching():
     assert [r.name for r in matching_runs(runs, "*")] == ["a", "b", "c"]
     assert same_repo("", "/anything") and same_repo("/repo/main", "/repo/main")
     assert not same_repo("/repo/embargo", "/repo/main") and not same_repo("main", "embargo")
+
+
+async def test_with_a_current_collection_the_results_have_focus_so_screen_keys_work(demo_repo):
+    app = SpectuiApp(repo=str(demo_repo), collection="u/dagoret/auxtel_latest")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.screen.title == "Exposures")
+        await pilot.press("q")
+        assert app.screen.title == "Collections" and app.focused.id == "collections"
+        await pilot.press("2")
+        assert app.screen.title == "Exposures"
