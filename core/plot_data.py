@@ -228,6 +228,25 @@ def value_ticks(low: float, high: float, most: int) -> tuple[list[float], list[s
     return ticks.tolist(), [f"{t:.{digits}g}" for t in ticks]
 
 
+def envelope(x, y, bins: int, keep: str = "both") -> tuple[np.ndarray, np.ndarray]:
+    """A line through at most `bins` groups of consecutive points keeping each group's extremes.
+
+    A terminal plot has a few hundred pixels across: drawing one point per pixel column is as exact as
+    drawing them all, as long as each column keeps its lowest and highest value ('both'), or one of them.
+    """
+    x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    if len(x) <= bins or bins < 1:
+        return x, y
+    starts = np.linspace(0, len(x), bins, endpoint=False).astype(int)
+    centres = np.add.reduceat(x, starts) / np.diff(np.append(starts, len(x)))
+    low, high = np.minimum.reduceat(y, starts), np.maximum.reduceat(y, starts)
+    if keep == "low":
+        return centres, low
+    if keep == "high":
+        return centres, high
+    return np.repeat(centres, 2), np.column_stack([low, high]).ravel()
+
+
 def night_days(night_values) -> np.ndarray:
     """Nights (day_obs integers such as 20250107) as day numbers, so gaps between nights keep their length."""
     import datetime as dt

@@ -97,6 +97,18 @@ def test_ticks_steps_and_log_scale():
     assert plot_data.night_ticks(np.array([20250131, 20250201, 20250301]), 2)[1] == ["2025-01-31", "2025-03-01"]
 
 
+def test_envelope_keeps_every_spike_with_fewer_points():
+    x = np.linspace(300, 1000, 2000)
+    y = np.sin(x / 20)
+    y[1234] = 50.0
+    xs, ys = plot_data.envelope(x, y, 100)
+    assert len(xs) == len(ys) == 200 and ys.max() == 50.0 and ys.min() == y.min()
+    assert np.all(np.diff(xs) >= 0) and xs[0] >= x[0] and xs[-1] <= x[-1]
+    highs = plot_data.envelope(x, y, 100, "high")[1]
+    assert len(highs) == 100 and highs.max() == 50.0
+    assert plot_data.envelope(x[:50], y[:50], 100)[1].tolist() == y[:50].tolist()
+
+
 def test_differences_on_common_visits():
     a = pd.DataFrame({"id": [1, 2, 3], "x": [1.0, 2.0, np.nan]})
     b = pd.DataFrame({"id": [2, 3, 4], "x": [2.5, 1.0, 9.0]})

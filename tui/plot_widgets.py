@@ -12,6 +12,7 @@ from textual_plotext import PlotextPlot
 from spectui.core.plot_data import (
     GroupedHistogram,
     Series,
+    envelope,
     log_counts,
     log_ticks,
     night_days,
@@ -177,15 +178,18 @@ def spectrum_drawing(lambdas: np.ndarray, flux: np.ndarray, err: np.ndarray, tit
     peak = float(np.max(np.abs(flux[finite]), initial=0.0))
     exponent = int(np.floor(np.log10(peak))) if peak > 0 else 0
     scale = 10.0 ** -exponent
-    x = lambdas[finite].tolist()
+    x = lambdas[finite]
     y = flux[finite] * scale
     band = np.nan_to_num(err[finite]) * scale
 
     def draw(plt, canvas: Canvas) -> None:
+        pixels = max(2 * canvas.width, 2)
         muted = canvas.colour("secondary")
-        plt.plot(x, (y + band).tolist(), marker="dot", color=muted, label="± err")
-        plt.plot(x, (y - band).tolist(), marker="dot", color=muted)
-        plt.plot(x, y.tolist(), marker="braille", color=canvas.colour("primary"), label="flux")
+        lines = ((envelope(x, y + band, pixels, "high"), "dot", muted, "± err"),
+                 (envelope(x, y - band, pixels, "low"), "dot", muted, None),
+                 (envelope(x, y, pixels), "braille", canvas.colour("primary"), "flux"))
+        for (xs, ys), marker, colour, label in lines:
+            plt.plot(xs.tolist(), ys.tolist(), marker=marker, color=colour, label=label)
         plt.xlabel("wavelength [nm]")
         plt.ylabel(f"flux [1e{exponent}]" if exponent else "flux")
         if title:

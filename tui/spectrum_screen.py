@@ -9,8 +9,8 @@ import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Footer, Label
 from textual.worker import get_current_worker
 
 from spectui.core.errors import SpectuiError
@@ -20,36 +20,37 @@ from spectui.core.visit_files import VisitOutputs
 from .base_screen import SpectuiScreen
 from .context_header import ContextHeader
 from .plot_widgets import Chart, spectrum_drawing
+from .row_table import RowTable
 
 HEADER_FIRST = ("TARGET", "FILTER", "DATE-OBS", "EXPTIME", "AIRMASS", "D2CCD", "CHI2_FIT", "PSF_REG",
                 "MEANFWHM", "VERSION")
 LABEL_WIDTH = 13
+VALUE_WIDTH = 24
 SECTIONS = (("spectrum", "spectrum fit"), ("spectrogram", "spectrogram fit"))
 
 
-def parameter_lines(outputs: VisitOutputs) -> Text:
-    """Both fits' parameters as 'label  value ± error' lines, then the header (the main keys first)."""
-    text = Text(no_wrap=True, overflow="ellipsis")
+def parameter_rows(outputs: VisitOutputs) -> list[list[Text]]:
+    """Both fits' parameters as (label, 'value ± error') rows, then the header (the main keys first)."""
+    rows = []
     for section, title in SECTIONS:
-        text.append(f"{title}\n", style="bold")
+        rows.append([Text(title, style="bold"), Text("")])
         fit = outputs.fits.get(section)
         if fit is None:
-            text.append("  (none)\n", style="dim")
+            rows.append([Text("  (none)", style="dim"), Text("")])
             continue
         for label, value, error, fixed in zip(fit.labels, fit.values, fit.errors, fit.fixed):
-            text.append(f"  {label[:LABEL_WIDTH]:<{LABEL_WIDTH}} ")
-            text.append(f"{_number(value):>9}")
-            text.append("  fixed\n" if fixed else f" ± {_number(error, 2)}\n", style="dim" if fixed else "")
+            shown = Text(f"{_number(value):>9}")
+            shown.append("  fixed" if fixed else f" ± {_number(error, 2)}", style="dim" if fixed else "")
+            rows.append([Text(f"  {label[:LABEL_WIDTH]}"), shown])
     header = outputs.spectrum.header if outputs.spectrum is not None else {}
     others = [k for k in header if k not in HEADER_FIRST and k not in SKIPPED_HEADER_KEYS]
-    keys = [k for k in HEADER_FIRST if k in header] + others
-    text.append("header\n", style="bold")
-    for key in keys:
-        text.append(f"  {key[:LABEL_WIDTH]:<{LABEL_WIDTH}} ", style="dim")
-        text.append(f"{header[key]}\n")
-    for problem in outputs.problems:
-        text.append(f"{problem}\n", style="italic")
-    return text
+    rows.append([Text("header", style="bold"), Text("")])
+    for key in [k for k in HEADER_FIRST if k in header] + others:
+        value = str(header[key])
+        rows.append([Text(f"  {key[:LABEL_WIDTH]}", style="dim"),
+                     Text(value if len(value) <= VALUE_WIDTH else value[:VALUE_WIDTH - 1] + "…")])
+    rows += [[Text(problem, style="italic"), Text("")] for problem in outputs.problems]
+    return rows
 
 
 def _number(value: float, digits: int = 5) -> str:
@@ -89,8 +90,9 @@ class SpectrumScreen(SpectuiScreen):
         yield Label("", id="spectrum-line", classes="status-line", markup=False)
         with Horizontal(id="spectrum-body"):
             yield Chart(id="spectrum-chart")
-            with VerticalScroll(id="spectrum-side"):
-                yield Static("", id="spectrum-parameters", markup=False)
+            parameters = RowTable(id="spectrum-parameters", cursor_type="none", show_header=False)
+            parameters.can_focus = False
+            yield parameters
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -139,13 +141,13 @@ class SpectrumScreen(SpectuiScreen):
             header = spectrum.header
             title = "  ".join(str(header[k]) for k in ("TARGET", "FILTER") if k in header)
             chart.show(spectrum_drawing(spectrum.lambdas, spectrum.flux, spectrum.err, title))
-        self.query_one("#spectrum-parameters", Static).update(parameter_lines(outputs))
+        self.query_one(RowTable).show_rows(["parameter", "value"], parameter_rows(outputs))
         self._say("; ".join(outputs.problems))
 
     def _failed(self, visit: int, error: SpectuiError) -> None:
         if visit == self.visit:
             self.query_one(Chart).show(None)
-            self.query_one("#spectrum-parameters", Static).update("")
+            self.query_one(RowTable).clear()
             self._say(error.message)
         self.app.report(error)
 
@@ -162,7 +164,7 @@ class SpectrumScreen(SpectuiScreen):
 
     def action_scroll_side(self, pages: int) -> None:
         """Scroll the parameters beside the plot."""
-        side = self.query_one("#spectrum-side", VerticalScroll)
+        side = self.query_one(RowTable)
         if pages > 0:
             side.scroll_page_down()
         else:
