@@ -139,7 +139,7 @@ def test_search_pattern_and_run_matching():
 async def test_with_a_current_collection_the_results_have_focus_so_screen_keys_work(demo_repo):
     app = SpectuiApp(repo=str(demo_repo), collection="u/dagoret/auxtel_latest")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.screen.title == "Exposures")
+        await wait_for(pilot, lambda: getattr(app.screen, "table", None) is not None)
         await pilot.press("q")
         assert app.screen.title == "Collections" and app.focused.id == "collections"
         await pilot.press("2")
