@@ -1,4 +1,4 @@
-"""The analysis screens on the large demo: histogram regroup, missing screen, spectrum view, keys while extracting.
+"""The analysis screens on the large demo: histogram regroup, missing screen, spectrum view, keys mid-extraction.
 
 Each latency runs from the key event to the end of the first frame that shows its effect (the new grouping,
 the statuses, the visit's spectrum, the moved cursor), inside a headless app at 120x40; frames are rendered
@@ -128,7 +128,7 @@ async def analysis(repo: Path, results: Path, workdir: Path) -> dict:
 
 
 async def keys_while_extracting(pilot, clock: ProbeClock) -> dict:
-    """Start a 2-worker extraction of the collection, go to its exposures and time j/k while it reads files."""
+    """Start a 2-worker extraction of the collection, go to its exposures, time j/k while it reads files."""
     app = pilot.app
     app.show_screen("extraction")
     await pilot.pause(0.2)
@@ -136,7 +136,7 @@ async def keys_while_extracting(pilot, clock: ProbeClock) -> dict:
     extraction.query_one("#extract-workers").value = "2"
     extraction.query_one("#extract-output").value = "busy.parquet"
     await pilot.press("enter")
-    await until(pilot, lambda: extraction.job.progress is not None and extraction.job.progress.phase == "read")
+    await until(pilot, lambda: getattr(extraction.job.progress, "phase", None) == "read")
     app.show_screen("exposures")
     await pilot.pause(0.2)
     table = app.screen.table
