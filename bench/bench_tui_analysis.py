@@ -1,4 +1,4 @@
-"""The analysis screens on the large demo: histogram regroup, missing screen, spectrum view, keys mid-extraction.
+"""The analysis screens on the large demo: regroup redraw, missing screen, spectrum view, keys mid-extraction.
 
 Each latency runs from the key event to the end of the first frame that shows its effect (the new grouping,
 the statuses, the visit's spectrum, the moved cursor), inside a headless app at 120x40; frames are rendered
