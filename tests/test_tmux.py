@@ -64,6 +64,19 @@ class Terminal:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
+def spectui_command(folder: Path, *args: str) -> str:
+    """A shell command running this environment's `spectui` in `folder` with a configuration of its own there.
+
+    COLUMNS and LINES are dropped: set by the test process, they would override the terminal's real size.
+    """
+    spectui = Path(sys.executable).parent / "spectui"
+    config = folder / "config"
+    config.mkdir(exist_ok=True)
+    command = " ".join(shlex.quote(part) for part in (str(spectui), *args))
+    return (f"cd {shlex.quote(str(folder))} && "
+            f"env -u COLUMNS -u LINES SPECTUI_CONFIG_DIR={shlex.quote(str(config))} {command}")
+
+
 @pytest.fixture()
 def terminal():
     term = Terminal("tui", 120, 40)
@@ -74,13 +87,7 @@ def terminal():
 def test_spectui_in_tmux_filters_and_exports(terminal, demo_repo, butler, tmp_path):
     science = query_exposures(butler, ExposureSelection())
     kept = science[(science["filter"] == "OG550_65mm_1") & (science["day_obs"] > 20250107)]
-    spectui = Path(sys.executable).parent / "spectui"
-    config = tmp_path / "config"
-    config.mkdir()
-    command = (f"cd {shlex.quote(str(tmp_path))} && env -u COLUMNS -u LINES "
-               f"SPECTUI_CONFIG_DIR={shlex.quote(str(config))} {shlex.quote(str(spectui))} "
-               f"--repo {shlex.quote(str(demo_repo))}")
-    terminal.start(command)
+    terminal.start(spectui_command(tmp_path, "--repo", str(demo_repo)))
     terminal.wait_for("collections match *")
     assert "spectui · Collections" in terminal.screen()
 
