@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_tui import _until
 from common import OUT, big_demo, median, p95, report
 
 LATEST = "u/dagoret/auxtel_latest"
@@ -47,19 +48,11 @@ class ProbeClock:
         return next((t - start for t, seen in self.frames if t > start and shows(seen)), None)
 
 
-async def until(pilot, condition, timeout: float = 120, step: float = 0.002) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not get there in time")
-        await pilot.pause(step)
-
-
 async def latency(pilot, clock: ProbeClock, key: str, shows) -> float:
     """Seconds from a key to the first frame whose probe value satisfies `shows`."""
     start = time.perf_counter()
     pilot.app.simulate_key(key)
-    await until(pilot, lambda: clock.first(start, shows) is not None)
+    await _until(pilot, lambda: clock.first(start, shows) is not None, step=0.002)
     return clock.first(start, shows)
 
 
@@ -88,7 +81,7 @@ async def analysis(repo: Path, results: Path, workdir: Path) -> dict:
     figures: dict = {}
     async with app.run_test(size=(120, 40)) as pilot:
         clock = ProbeClock(app)
-        await until(pilot, lambda: getattr(app.screen, "view", None) is not None, step=0.05)
+        await _until(pilot, lambda: getattr(app.screen, "view", None) is not None)
         await app.workers.wait_for_complete()
 
         clock.probe = lambda: getattr(app.screen, "summary", None) is not None
@@ -96,7 +89,7 @@ async def analysis(repo: Path, results: Path, workdir: Path) -> dict:
         figures["statuses"] = len(app.screen.status)
 
         await pilot.press("5")
-        await until(pilot, lambda: getattr(app.screen, "figure", None) is not None)
+        await _until(pilot, lambda: getattr(app.screen, "figure", None) is not None)
         histograms = app.screen
         figures["results"] = len(histograms.table)
         clock.probe = lambda: histograms.figure.spec if histograms.figure else None
@@ -109,7 +102,7 @@ async def analysis(repo: Path, results: Path, workdir: Path) -> dict:
 
         app.push_screen(ResultsScreen(read_table(results), collection=LATEST, title="Results",
                                       export_stem="results"))
-        await until(pilot, lambda: getattr(app.screen, "table", None) is not None)
+        await _until(pilot, lambda: getattr(app.screen, "table", None) is not None)
         table_screen = app.screen
         clock.probe = lambda: getattr(getattr(app.screen, "shown", None), "visit", None)
         opens, flips = [], []
@@ -136,7 +129,7 @@ async def keys_while_extracting(pilot, clock: ProbeClock) -> dict:
     extraction.query_one("#extract-workers").value = "2"
     extraction.query_one("#extract-output").value = "busy.parquet"
     await pilot.press("enter")
-    await until(pilot, lambda: getattr(extraction.job.progress, "phase", None) == "read")
+    await _until(pilot, lambda: getattr(extraction.job.progress, "phase", None) == "read")
     app.show_screen("exposures")
     await pilot.pause(0.2)
     table = app.screen.table
@@ -152,7 +145,7 @@ async def keys_while_extracting(pilot, clock: ProbeClock) -> dict:
     done = extraction.job.progress.done if extraction.job.progress else 0
     still_running = not extraction.job.ended
     extraction.job.cancel.set()
-    await until(pilot, lambda: extraction.job.ended, timeout=60)
+    await _until(pilot, lambda: extraction.job.ended, timeout=60)
     return {"during_extraction": latencies, "extracted_meanwhile": done, "still_running": still_running}
 
 

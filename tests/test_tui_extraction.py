@@ -49,6 +49,12 @@ async def extraction_screen(pilot, workers: int = 1) -> ExtractionScreen:
     return screen
 
 
+async def start_and_read(pilot, screen: ExtractionScreen, visits: int = 1) -> None:
+    """Start the extraction and let it read at least `visits` visits."""
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: screen.job.progress is not None and screen.job.progress.done >= visits)
+
+
 def expected_counts(demo_manifest, collection: str) -> dict[str, int]:
     run = demo_manifest["runs"][collection]
     return {"ok": len(run["ok"]), "partial": len(run["partial"]), "failed": len(run["corrupt"])}
@@ -88,8 +94,7 @@ async def test_escape_asks_then_stops_and_a_later_start_resumes(workdir, demo_re
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await extraction_screen(pilot)
         output = workdir / file_name_for(LATEST)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.job.progress is not None and screen.job.progress.done >= 32)
+        await start_and_read(pilot, screen, 32)
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
@@ -117,8 +122,7 @@ async def test_start_over_deletes_the_checkpoint(workdir, demo_repo, slow_chunks
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await extraction_screen(pilot)
         output = workdir / file_name_for(LATEST)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.job.progress is not None and screen.job.progress.done > 0)
+        await start_and_read(pilot, screen)
         await pilot.press("escape", "y")
         await wait_for(pilot, lambda: screen.job.ended)
         assert saved_visits(output)
@@ -133,8 +137,7 @@ async def test_extraction_goes_on_elsewhere_with_its_progress_in_the_header(work
     app = app_on(LATEST, repo=str(demo_repo))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await extraction_screen(pilot)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.job.progress is not None and screen.job.progress.phase == "read")
+        await start_and_read(pilot, screen)
         await pilot.press("2")
         await wait_for(pilot, lambda: "⧗ extracting" in screen_text(app).splitlines()[0])
         assert app.screen is not screen
