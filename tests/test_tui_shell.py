@@ -76,6 +76,8 @@ async def test_palette_finds_collections_by_typing_coll_and_runs_screen_actions(
         assert len(app.screen_stack) == 1
         await pilot.press("ctrl+p", *"expo", "enter")
         await wait_for(pilot, lambda: app.screen.title == "Exposures")
+        await pilot.press("ctrl+p", *"select every row", "enter")
+        await wait_for(pilot, lambda: app.screen.view.selected_count == app.screen.view.row_count)
         await pilot.press("ctrl+p", *"frequency table", "enter")
         await wait_for(pilot, lambda: app.screen.title == "Frequency")
 

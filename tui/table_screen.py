@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from functools import partial
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -232,9 +233,8 @@ class TableScreen(SpectuiScreen):
     def palette_commands(self):
         yield from super().palette_commands()
         g_key = self._keys_by_action().get("g_prefix", "g")
-        for key, (action, what) in zip(self._g_hints(), G_VARIANTS.values()):
-            yield (what, f"{self.title}: keys {g_key} {key[0]}",
-                   lambda action=action[0]: self.run_action(action))
+        for (key, what), (action, _) in zip(self._g_hints(), G_VARIANTS.values()):
+            yield what, f"{self.title}: keys {g_key} {key}", partial(self.run_action, action)
 
     # Moving
 
