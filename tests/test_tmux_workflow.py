@@ -39,8 +39,9 @@ def test_extraction_then_histogram_in_tmux(terminal, demo_repo, tmp_path):
     terminal.keys("Enter")
     shown = terminal.wait_for("spectui · Results", timeout=120)
     rows = len(pd.read_parquet(tmp_path / output))
-    shown = terminal.wait_for(f"{rows:,} of {rows:,} rows")
-    assert "Extraction done" in shown and rows > 500
+    terminal.wait_for(f"{rows:,} of {rows:,} rows")
+    terminal.wait_for("Extraction done")
+    assert rows > 500
 
     terminal.type("5")
     shown = terminal.wait_for("PWV [mm]_spectrum  ·  histogram  ·  by filter")
