@@ -81,6 +81,13 @@ async def test_n_and_p_flip_through_the_rows_in_the_tables_order(workdir, latest
         assert "first row" in str(screen.query_one("#spectrum-line").render())
         await pilot.press("escape")
         assert app.screen is table and table.table.cursor_row == 0
+        table.table.move_cursor(row=5)
+        await pilot.press("enter")
+        again = await spectrum_of(pilot, ordered[5])
+        assert again is screen and again.index == 5
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: not screen.is_attached)
+        assert not app.is_screen_installed(f"spectrum-{id(table)}")
 
 
 async def test_rows_without_a_spectrum_are_skipped_or_refused(workdir, butler):

@@ -31,6 +31,7 @@ class ResultsScreen(TableScreen):
             view.set_filter(filter_text)
         super().__init__(view, title=title, export_stem=export_stem)
         self.collection = collection
+        self.spectrum_screen = None
 
     @reports_errors
     def action_spectrum(self) -> None:
@@ -51,7 +52,18 @@ class ResultsScreen(TableScreen):
         if current not in set(visits.tolist()):
             raise BadInput(f"visit {current} has no spectrum in {self.collection}.")
         index = int((visits == current).argmax())
-        self.app.push_screen(SpectrumScreen(self.collection, visits, index, on_move=self._follow))
+        if self.spectrum_screen is None:
+            self.spectrum_screen = SpectrumScreen(self.collection, visits, index, on_move=self._follow)
+            self.app.install_screen(self.spectrum_screen, f"spectrum-{id(self)}")
+        else:
+            self.spectrum_screen.point_at(visits, index)
+        self.app.push_screen(self.spectrum_screen)
+
+    def on_unmount(self) -> None:
+        spectrum = self.spectrum_screen
+        if spectrum is not None and spectrum not in self.app.screen_stack:
+            self.app.uninstall_screen(spectrum)
+            spectrum.remove()
 
     def _follow(self, visit: int) -> None:
         """Keep the table's cursor on the visit the spectrum view shows."""

@@ -98,6 +98,14 @@ class SpectrumScreen(SpectuiScreen):
     def on_mount(self) -> None:
         self.load()
 
+    def point_at(self, visits: np.ndarray, index: int) -> None:
+        """Show another list of visits, from `index` (the screen is kept between visits to a table's rows)."""
+        self.visits, self.index = np.asarray(visits, dtype="int64"), index
+        if self.is_mounted:
+            self.shown = None
+            self.query_one(Chart).show(None)
+            self.load()
+
     @property
     def visit(self) -> int:
         """The visit on show (or being read)."""
