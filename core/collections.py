@@ -23,8 +23,8 @@ class CollectionSummary:
 
     @property
     def has_spectractor(self) -> bool:
-        """True when the collection holds Spectractor spectra."""
-        return self.dataset_types.get("spectractorSpectrum", 0) > 0
+        """True when the collection holds Spectractor spectra (a count of -1 means present, not counted)."""
+        return self.dataset_types.get("spectractorSpectrum", 0) != 0
 
 
 def _is_hidden(dataset_type: str) -> bool:

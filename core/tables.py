@@ -36,6 +36,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise OutputError(f"cannot write {target}: directory {parent} does not exist.")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
+        os.fchmod(fd, 0o666 & ~_umask())
         os.close(fd)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}.") from exc
@@ -47,6 +48,13 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, then restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_table(frame, path: str | os.PathLike, *, fmt: str | None = None) -> Path | None:

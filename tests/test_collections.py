@@ -70,3 +70,9 @@ def test_repository_alias(demo_repo, monkeypatch):
 
     monkeypatch.setenv("DAF_BUTLER_REPOSITORIES", f'{{"demo": "{demo_repo}"}}')
     assert search_collections(open_repo("demo"), "LATISS/raw/all")[0].type == "RUN"
+
+
+def test_spectractor_flag_without_counting(butler):
+    found = {c.name: c for c in search_collections(butler, "u/dagoret/*", counts=False)}
+    assert found[RUNS[2].name].has_spectractor
+    assert found[RUNS[2].name].dataset_types[SPECTRUM] == -1

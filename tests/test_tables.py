@@ -97,3 +97,15 @@ def test_a_second_writer_of_the_same_output_is_refused(frame, tmp_path):
         pass
     assert read_table(path)["id"].tolist() == frame["id"].tolist()
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_written_files_get_the_usual_permissions(frame, tmp_path):
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        write_table(frame, tmp_path / "t.csv")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "t.csv").stat().st_mode) == 0o644
