@@ -43,14 +43,13 @@ def test_extraction_then_histogram_in_tmux(terminal, demo_repo, tmp_path):
     assert rows > 500
 
     terminal.type("5")
-    shown = terminal.wait_for("PWV [mm]_spectrum  ·  histogram  ·  by filter")
-    assert "┤" in shown and "OG550_65mm_1 (" in shown
+    terminal.wait_until(lambda shown: "PWV [mm]_spectrum  ·  histogram  ·  by filter" in shown
+                        and "┤" in shown and "OG550_65mm_1 (" in shown, "the histogram by filter")
     terminal.type("g")
-    shown = terminal.wait_for("·  by target  ·")
-    assert "(other) (" in shown and "┤" in shown
+    terminal.wait_until(lambda shown: "·  by target  ·" in shown and "(other) (" in shown and "┤" in shown,
+                        "the histogram by target")
     terminal.type("t")
-    shown = terminal.wait_for(" bin ")
-    assert "┤" not in shown
+    terminal.wait_until(lambda shown: " bin " in shown and "┤" not in shown, "the histogram as a table")
 
     terminal.keys("C-q")
     deadline = time.monotonic() + 20
