@@ -189,12 +189,12 @@ def _chunks(butler, todo: list[int], refs: dict[int, dict], expected: tuple[str,
             for dataset_type, ref in refs[visit].items():
                 located = uris.get(ref)
                 primary = located.primaryURI if located else None
-                locations[dataset_type] = _location(primary) if primary else ""
+                locations[dataset_type] = uri_location(primary) if primary else ""
             units.append((visit, locations))
         yield units, expected
 
 
-def _location(uri) -> str:
+def uri_location(uri) -> str:
     """A plain path for local files (fast to open), the full URI otherwise."""
     return uri.ospath if uri.isLocal else uri.geturl()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import BadInput
-from .extract import DATASET_TYPES, _location
+from .extract import DATASET_TYPES, uri_location
 from .extract_rows import FIT_SECTIONS, SPECTRUM
 from .readers import FitParameters, Spectrum, UnreadableFile, read_fit_parameters, read_spectrum
 from .repo import INSTRUMENT, butler_errors
@@ -42,7 +42,7 @@ def visit_locations(butler, collection: str, visit: int) -> dict[str, str]:
     for ref in refs:
         located = uris.get(ref)
         if located is not None and located.primaryURI is not None:
-            locations[ref.datasetType.name] = _location(located.primaryURI)
+            locations[ref.datasetType.name] = uri_location(located.primaryURI)
     return locations
 
 

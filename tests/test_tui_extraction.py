@@ -22,7 +22,7 @@ from spectui.tui.confirm_screen import ConfirmScreen
 from spectui.tui.extraction_screen import ExtractionScreen
 from spectui.tui.results_screen import ResultsScreen
 from spectui.tui.resume_screen import ResumeScreen
-from tui_support import notifications, screen_text, settle, wait_for
+from tui_support import notifications, screen_text, wait_for
 
 CHUNK_SECONDS = 0.15
 
