@@ -7,6 +7,7 @@ process (Ctrl-C, kill -9, a full disk); a resumed extraction reads the parts bac
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -31,6 +32,7 @@ class Checkpoint:
         self.directory = checkpoint_dir(output)
         self.identity = json.loads(json.dumps(identity))
         self._next_part = 0
+        self._lock: int | None = None
 
     def exists(self) -> bool:
         """True when an earlier run left saved chunks here."""
@@ -38,6 +40,7 @@ class Checkpoint:
 
     def open(self, *, resume: bool) -> list:
         """Start saving; with `resume`, return the chunks an earlier run of the same extraction saved."""
+        self._hold_lock()
         if self.exists() and not resume:
             raise BadInput(f"an interrupted extraction left a checkpoint in {self.directory}: pass --resume "
                            "to finish it, or delete that directory to start over.")
@@ -76,6 +79,28 @@ class Checkpoint:
     def remove(self) -> None:
         """Delete the checkpoint once the output file is complete."""
         shutil.rmtree(self.directory, ignore_errors=True)
+        self.close()
+
+    def close(self) -> None:
+        """Let another extraction use this checkpoint (the kernel also does it when the process dies)."""
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def _hold_lock(self) -> None:
+        """Lock the checkpoint directory so that two extractions never add parts to the same checkpoint."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.directory, os.O_RDONLY)
+        except OSError as exc:
+            raise OutputError(f"cannot create the checkpoint {self.directory}: {exc.strerror or exc}.") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputError(f"another spectui is extracting to the output of {self.directory.name}; wait "
+                              "for it to finish or choose another output.") from None
+        self._lock = fd
 
     def _write_identity(self) -> None:
         try:

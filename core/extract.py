@@ -88,45 +88,50 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
     roots = _datastore_roots(butler)
     if output is not None:
         _refuse_inside_repository(output, roots)
-    tracker = _Tracker(progress)
-    tracker.emit("query", force=True)
-    with open_executor(choice, preload=WORKER_MODULES) as (pool, slots):
-        refs, expected = find_refs(butler, collection, selection)
-        checkpoint = _checkpoint(output, roots, collection, selection)
-        saved = _only_visits(checkpoint.open(resume=resume) if checkpoint else [], refs)
-        done = {visit for table in saved for visit in table.column("id").to_pylist()}
-        todo = sorted(visit for visit in refs if visit not in done)
-        tracker.start(total=len(refs), saved=saved)
-        tables = list(saved)
+    checkpoint = None
+    try:
+        tracker = _Tracker(progress)
+        tracker.emit("query", force=True)
+        with open_executor(choice, preload=WORKER_MODULES) as (pool, slots):
+            refs, expected = find_refs(butler, collection, selection)
+            checkpoint = _checkpoint(output, roots, collection, selection)
+            saved = _only_visits(checkpoint.open(resume=resume) if checkpoint else [], refs)
+            done = {visit for table in saved for visit in table.column("id").to_pylist()}
+            todo = sorted(visit for visit in refs if visit not in done)
+            tracker.start(total=len(refs), saved=saved)
+            tables = list(saved)
 
-        def finished(table) -> None:
+            def finished(table) -> None:
+                if checkpoint:
+                    checkpoint.save(table)
+                tables.append(table)
+                tracker.add(table)
+
+            largest = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(todo) / (slots * CHUNKS_PER_SLOT))))
+
+            def chunk_size() -> int:
+                measured = int(tracker.rate() / slots * CHUNK_SECONDS)
+                return largest if measured >= largest else max(MIN_CHUNK, measured)
+
+            completed = run_chunks(pool, slots, extract_chunk, _chunks(butler, todo, refs, expected, chunk_size),
+                                   finished, cancel)
+        if not completed:
+            where = (f"{tracker.done} are saved in {checkpoint.directory}: run the same command with --resume to "
+                     "finish" if checkpoint else "nothing was saved")
+            raise Cancelled(f"stopped after {tracker.done} of {len(refs)} visits; {where}.")
+        tracker.emit("write", force=True)
+        frame = rows_frame(tables, legacy_names=legacy_names)
+        written = None
+        if output is not None:
+            from .tables import write_table
+
+            written = write_table(frame, output)
             if checkpoint:
-                checkpoint.save(table)
-            tables.append(table)
-            tracker.add(table)
-
-        largest = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(todo) / (slots * CHUNKS_PER_SLOT))))
-
-        def chunk_size() -> int:
-            measured = int(tracker.rate() / slots * CHUNK_SECONDS)
-            return largest if measured >= largest else max(MIN_CHUNK, measured)
-
-        completed = run_chunks(pool, slots, extract_chunk, _chunks(butler, todo, refs, expected, chunk_size),
-                               finished, cancel)
-    if not completed:
-        where = (f"{tracker.done} are saved in {checkpoint.directory}: run the same command with --resume to "
-                 "finish" if checkpoint else "nothing was saved")
-        raise Cancelled(f"stopped after {tracker.done} of {len(refs)} visits; {where}.")
-    tracker.emit("write", force=True)
-    frame = rows_frame(tables, legacy_names=legacy_names)
-    written = None
-    if output is not None:
-        from .tables import write_table
-
-        written = write_table(frame, output)
+                checkpoint.remove()
+        tracker.emit("done", force=True)
+    finally:
         if checkpoint:
-            checkpoint.remove()
-    tracker.emit("done", force=True)
+            checkpoint.close()
     return ExtractResult(frame=frame, output=written, ok=tracker.ok, partial=tracker.partial,
                          failed=tracker.failed, resumed=len(done), seconds=tracker.elapsed(),
                          dataset_types=expected)

@@ -129,3 +129,21 @@ def test_cancelling_is_prompt_when_files_are_slow_to_read(demo_repo, tmp_path, m
     with pytest.raises(Cancelled):
         extract(demo_repo, RUN_320, tmp_path / "r.parquet", cancel=cancel)
     assert time.monotonic() - started < 2.0 + 2 * extract_module.CHUNK_SECONDS + 0.5
+
+
+def test_a_second_extraction_to_the_same_output_is_refused_while_the_first_runs(demo_repo, tmp_path,
+                                                                               uninterrupted):
+    output = tmp_path / "results.parquet"
+    first = start_slow_extraction(demo_repo, output, workers=1)
+    try:
+        wait_for_saved_parts(output, first, count=1)
+        second = resume(demo_repo, output)
+        assert second.returncode == 2, second.stderr
+        assert "another spectui is extracting" in second.stderr and "Traceback" not in second.stderr
+        assert first.poll() is None
+    finally:
+        first.kill()
+        first.wait(timeout=30)
+    finished = resume(demo_repo, output)
+    assert finished.returncode == 0, finished.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(output), uninterrupted)
