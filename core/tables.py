@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,14 +34,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {target}: directory {parent} does not exist.")
+    tmp = _create_beside(target, parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
-        os.fchmod(fd, 0o666 & ~_umask())
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}.") from exc
-    try:
-        yield Path(tmp)
+        yield tmp
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}.") from exc
@@ -50,11 +45,17 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             os.unlink(tmp)
 
 
-def _umask() -> int:
-    """The process umask (read by setting it, then restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _create_beside(target: Path, parent: Path) -> Path:
+    """Create an empty hidden temporary file beside `target`; the kernel applies the umask to its mode."""
+    while True:
+        tmp = parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {exc.strerror or exc}.") from exc
+        return tmp
 
 
 def write_table(frame, path: str | os.PathLike, *, fmt: str | None = None) -> Path | None:
