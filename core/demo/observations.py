@@ -123,9 +123,10 @@ def make_nights(n_nights: int, seed: int) -> list[Night]:
             nonlocal seq, t
             seq += 1
             ra, dec = TARGETS.get(target, (0.0, -30.0))
-            zenith, azimuth = zenith_and_azimuth(dec, hour_angle) if kind != "bias" else (0.0, 0.0)
             if kind in ("bias", "flat"):
                 zenith, azimuth = (0.0, 0.0) if kind == "bias" else (30.0, 90.0)
+            else:
+                zenith, azimuth = zenith_and_azimuth(dec, hour_angle)
             begin = t
             end = t + int(max(exptime, 0.1) * 1e9)
             night.exposures.append(Exposure(

@@ -55,7 +55,7 @@ def _is_fixed(label: str, red_filter: bool, version: str) -> bool:
 
 def _value(label: str, atmosphere: dict[str, float], header: dict[str, object], rng: np.random.Generator) -> float:
     base = {
-        "A1": 1.0, "A2": 1.0 if label == "A2" else 0.0, "A3": 0.0, "B": 1.0, "A_star": rng.normal(1.0, 0.05),
+        "A1": 1.0, "A2": 1.0, "A3": 0.0, "B": 1.0, "A_star": rng.normal(1.0, 0.05),
         "VAOD": atmosphere["VAOD"], "ozone [db]": atmosphere["ozone"], "PWV [mm]": atmosphere["PWV"],
         "angstrom_exp": atmosphere["angstrom"], "angstrom_exp_log10": np.log10(atmosphere["angstrom"]),
         "reso [pix]": rng.uniform(1.0, 3.0), "reso [nm]": rng.uniform(0.7, 2.5),
