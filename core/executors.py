@@ -65,7 +65,7 @@ def open_executor(choice: ExecutorChoice,
         yield None, 1
         return
     if choice.kind == "process":
-        pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=_process_context(),
+        pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=_process_context(preload),
                                            initializer=_prepare_worker, initargs=(preload, os.getpid()))
         for _ in range(choice.workers):
             pool.submit(_ready)
@@ -82,12 +82,18 @@ def open_executor(choice: ExecutorChoice,
         client.close()
 
 
-def _process_context():
-    """Fresh worker processes (forkserver, else spawn): forking a process holding database links is unsafe."""
+def _process_context(preload: tuple[str, ...]):
+    """Fresh worker processes (forkserver, else spawn): forking a process holding database links is unsafe.
+
+    The fork server imports `preload` once, so every worker forked from it starts with those modules loaded.
+    """
     import multiprocessing
 
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", *preload])
+    return context
 
 
 def _prepare_worker(preload: tuple[str, ...], main_pid: int) -> None:

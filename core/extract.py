@@ -1,8 +1,7 @@
 """Extract a collection's Spectractor results into one typed table, one row per visit (the refs' visit id).
 
-The refs come from one bulk query per dataset type, their files' URIs from `get_many_uris` one chunk at a
-time, and the files are read where the executor runs chunks; finished chunks go to a checkpoint beside the
-output.
+The refs come from one bulk query per dataset type; where the executor runs a chunk, its files' URIs come
+from one `get_many_uris` and the files are read; finished chunks go to a checkpoint beside the output.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from .executors import open_executor, parse_executor, run_chunks
 from .exposures import ExposureSelection, query_exposures
 from .extract_rows import FIT_SECTIONS, SPECTRUM, extract_chunk, rows_frame
 from .repo import butler_errors, open_repo
+from .worker_refs import PackedRefs, RepoLink
 
 DATASET_TYPES = (SPECTRUM, *FIT_SECTIONS)
 CHUNKS_PER_SLOT = 8
@@ -28,7 +28,7 @@ MIN_CHUNK, MAX_CHUNK = 16, 400
 CHUNK_SECONDS = 1.0
 PROGRESS_INTERVAL = 0.25
 RECENT_FAILURES = 5
-WORKER_MODULES = ("spectui.core.extract_rows", "pyarrow", "numpy")
+WORKER_MODULES = ("spectui.core.extract", "lsst.daf.butler", "pandas", "pyarrow", "numpy")
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,8 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
                 measured = int(tracker.rate() / slots * CHUNK_SECONDS)
                 return largest if measured >= largest else max(MIN_CHUNK, measured)
 
-            completed = run_chunks(pool, slots, extract_chunk, _chunks(butler, todo, refs, expected, chunk_size),
-                                   finished, cancel)
+            chunks = _chunks(RepoLink(butler), todo, refs, expected, chunk_size)
+            completed = run_chunks(pool, slots, read_chunk, chunks, finished, cancel)
         if not completed:
             where = (f"{tracker.done} are saved in {checkpoint.directory}: run the same command with --resume to "
                      "finish" if checkpoint else "nothing was saved")
@@ -170,9 +170,9 @@ def _query(butler, dataset_type: str, collection: str) -> list:
         return []
 
 
-def _chunks(butler, todo: list[int], refs: dict[int, dict], expected: tuple[str, ...],
+def _chunks(link: RepoLink, todo: list[int], refs: dict[int, dict], expected: tuple[str, ...],
             chunk_size: Callable[[], int]) -> Iterator[tuple]:
-    """The chunks to read, each with its files' locations resolved in bulk just before it is handed out.
+    """The chunks to read: each visit with its refs, for the reader to locate in bulk and read.
 
     Chunks last about a second each once the reading speed is known, so that cancelling is prompt even on
     slow (remote) storage; they start small.
@@ -181,22 +181,35 @@ def _chunks(butler, todo: list[int], refs: dict[int, dict], expected: tuple[str,
     while start < len(todo):
         visits = todo[start:start + chunk_size()]
         start += len(visits)
-        wanted = [ref for visit in visits for ref in refs[visit].values()]
-        try:
-            with butler_errors("file lookup"):
-                uris = butler.get_many_uris(wanted, allow_missing=True)
-        except ImportError as exc:
-            raise BadInput(f"this repository's files need {exc.name or 'a module'}, which is not installed "
-                           f"({exc}); e.g. pip install 'lsst-resources[s3,http]'.") from exc
-        units = []
-        for visit in visits:
-            locations = {}
-            for dataset_type, ref in refs[visit].items():
-                located = uris.get(ref)
-                primary = located.primaryURI if located else None
-                locations[dataset_type] = uri_location(primary) if primary else ""
-            units.append((visit, locations))
-        yield units, expected
+        yield link, PackedRefs([(visit, refs[visit]) for visit in visits]), expected
+
+
+def read_chunk(link: RepoLink, refs: PackedRefs, expected: tuple[str, ...]):
+    """Locate a chunk's files with one bulk lookup and read them into an Arrow table (what executors run).
+
+    Locating happens where the chunk is read, so with several workers the lookups run in parallel too.
+    """
+    return extract_chunk(locate(link.butler, refs.units()), expected)
+
+
+def locate(butler, units: list[tuple[int, dict]]) -> list[tuple[int, dict[str, str]]]:
+    """Each visit's file location per dataset type ('' where the datastore has no file for the ref)."""
+    wanted = [ref for _, by_type in units for ref in by_type.values()]
+    try:
+        with butler_errors("file lookup"):
+            uris = butler.get_many_uris(wanted, allow_missing=True)
+    except ImportError as exc:
+        raise BadInput(f"this repository's files need {exc.name or 'a module'}, which is not installed "
+                       f"({exc}); e.g. pip install 'lsst-resources[s3,http]'.") from exc
+    located = []
+    for visit, by_type in units:
+        locations = {}
+        for dataset_type, ref in by_type.items():
+            found = uris.get(ref)
+            primary = found.primaryURI if found else None
+            locations[dataset_type] = uri_location(primary) if primary else ""
+        located.append((visit, locations))
+    return located
 
 
 def uri_location(uri) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import BadInput
-from .extract import DATASET_TYPES, uri_location
+from .extract import DATASET_TYPES, locate
 from .extract_rows import FIT_SECTIONS, SPECTRUM
 from .readers import FitParameters, Spectrum, UnreadableFile, read_fit_parameters, read_spectrum
 from .repo import INSTRUMENT, butler_errors
@@ -37,13 +37,10 @@ def visit_locations(butler, collection: str, visit: int) -> dict[str, str]:
                 refs += _visit_refs(butler, dataset_type, collection, int(visit), detectors)
             except MissingDatasetTypeError:
                 continue
-        uris = butler.get_many_uris(refs, allow_missing=True) if refs else {}
-    locations = {}
-    for ref in refs:
-        located = uris.get(ref)
-        if located is not None and located.primaryURI is not None:
-            locations[ref.datasetType.name] = uri_location(located.primaryURI)
-    return locations
+    if not refs:
+        return {}
+    [(_, locations)] = locate(butler, [(int(visit), {ref.datasetType.name: ref for ref in refs})])
+    return {dataset_type: location for dataset_type, location in locations.items() if location}
 
 
 def _visit_refs(butler, dataset_type: str, collection: str, visit: int, detectors: list[int]) -> list:

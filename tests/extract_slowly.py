@@ -1,4 +1,8 @@
-"""The spectui command line with file reading slowed down, so a test can interrupt an extraction mid-run."""
+"""The spectui command line with file reading slowed down, so a test can interrupt an extraction mid-run.
+
+The slowdown is set when this module is imported, so worker processes (which import it as their main module)
+read slowly too.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ def slow_extract_chunk(units, expected):
     return extract_chunk(units, expected)
 
 
+extract_module.extract_chunk = slow_extract_chunk
+
 if __name__ == "__main__":
-    extract_module.extract_chunk = slow_extract_chunk
     from spectui.tui.cli import main
 
     main(sys.argv[1:], prog_name="spectui")

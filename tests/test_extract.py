@@ -30,6 +30,7 @@ from spectui.core import extract as extract_module
 from spectui.core.errors import BadInput, Cancelled, OutputError, SpectuiError, UnknownCollection
 from spectui.core.exposures import ExposureSelection, query_exposures
 from spectui.core.extract import Progress, extract
+from spectui.core.worker_refs import PackedRefs, RepoLink
 
 
 @pytest.fixture(scope="module")
@@ -328,3 +329,22 @@ def test_misplaced_missing_and_unrecorded_files_fail_their_visit(crafted, tmp_pa
     assert (frame.loc[[swapped, deleted, unrecorded], "status"] == "failed").all()
     still_there = {name: path for name, path in files[deleted].items() if name != SPECTROGRAM_FIT}
     assert_row_matches(frame.loc[deleted], independent_row(still_there), deleted)
+
+
+def test_refs_sent_to_a_worker_locate_the_same_files(butler):
+    refs, _ = extract_module.find_refs(butler, RUN_320)
+    units = [(visit, refs[visit]) for visit in sorted(refs)[:50]]
+    received = pickle.loads(pickle.dumps(PackedRefs(units))).units()
+    assert [visit for visit, _ in received] == [visit for visit, _ in units]
+    for (_, sent), (_, got) in zip(units, received):
+        assert {name: ref.id for name, ref in got.items()} == {name: ref.id for name, ref in sent.items()}
+        assert all(got[name].dataId == sent[name].dataId for name in sent)
+    assert extract_module.locate(butler, received) == extract_module.locate(butler, units)
+
+
+def test_a_worker_opens_the_repository_once_per_extraction_and_read_only(butler):
+    link = RepoLink(butler)
+    first, second = (pickle.loads(pickle.dumps(link)) for _ in range(2))
+    assert first.butler is second.butler and first.butler is not butler
+    assert not first.butler.isWriteable()
+    assert pickle.loads(pickle.dumps(RepoLink(butler))).butler is not first.butler
