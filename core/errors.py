@@ -30,6 +30,10 @@ class BadQuery(SpectuiError):
     """A where clause, glob or selection the Butler cannot run."""
 
 
+class RegistryUnavailable(SpectuiError):
+    """The repository's registry database cannot be read: moved, damaged, locked or unreachable."""
+
+
 class BadInput(SpectuiError):
     """A value typed by the user (option, expression, file) that cannot be used."""
 

@@ -9,14 +9,24 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import BadQuery, RepoNotFound, SpectuiError, UnknownCollection, UnknownDatasetType
+from .errors import (
+    BadQuery,
+    RegistryUnavailable,
+    RepoNotFound,
+    SpectuiError,
+    UnknownCollection,
+    UnknownDatasetType,
+)
 
 INSTRUMENT = "LATISS"
+# Logs "Failed to instantiate Butler" before raising; spectui reports the exception itself in one line.
+BUTLER_CREATION_LOG = "lsst.daf.butler.direct_butler._direct_butler"
 
 
 def quiet_butler_logs() -> None:
     """Silence the Butler's warnings that mean nothing to a spectui user (e.g. pandas storage-class notes)."""
     logging.getLogger("lsst").setLevel(logging.ERROR)
+    logging.getLogger(BUTLER_CREATION_LOG).setLevel(logging.CRITICAL)
     warnings.filterwarnings("ignore", category=FutureWarning, module="lsst.*")
 
 
@@ -33,6 +43,9 @@ def open_repo(repo: str | os.PathLike):
     except FileNotFoundError as exc:
         raise RepoNotFound(_not_found_message(name)) from exc
     except Exception as exc:
+        if _registry_fault(exc):
+            raise RegistryUnavailable(f"cannot open repository {name!r}: its registry cannot be read "
+                                      f"({_first_line(exc.orig)}).") from exc
         raise RepoNotFound(f"cannot open repository {name!r}: {_first_line(exc)}") from exc
 
 
@@ -61,9 +74,13 @@ def _first_line(exc: BaseException) -> str:
 
 @contextlib.contextmanager
 def butler_errors(what: str = "query") -> Iterator[None]:
-    """Map the Butler exceptions a user can cause to spectui errors, naming where a where-clause failed."""
+    """Map the Butler exceptions a user can cause to spectui errors, naming where a where-clause failed.
+
+    A registry database that stops answering (file removed, truncated or locked, server gone) is one of them.
+    """
     from lsst.daf.butler import InvalidQueryError, MissingCollectionError, MissingDatasetTypeError
     from lsst.daf.butler.registry import NoDefaultCollectionError
+    from sqlalchemy.exc import DBAPIError
 
     try:
         yield
@@ -80,3 +97,17 @@ def butler_errors(what: str = "query") -> Iterator[None]:
         raise BadQuery(f"bad {what}: {_first_line(exc)}{cause}") from exc
     except LookupError as exc:
         raise BadQuery(f"{what} failed: {_first_line(exc)}") from exc
+    except DBAPIError as exc:
+        if not _registry_fault(exc):
+            raise
+        raise RegistryUnavailable(f"the repository's registry cannot be read ({what}: "
+                                  f"{_first_line(exc.orig)}); check that it is in place and not locked by "
+                                  "another program, then run the command again.") from exc
+
+
+def _registry_fault(exc: Exception) -> bool:
+    """True for database errors saying the registry is gone, damaged or locked, not that a query is wrong."""
+    from sqlalchemy import exc as sql
+
+    return (isinstance(exc, (sql.OperationalError, sql.InterfaceError, sql.InternalError))
+            or type(exc) is sql.DatabaseError)
