@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -65,6 +66,7 @@ def open_executor(choice: ExecutorChoice,
         yield None, 1
         return
     if choice.kind == "process":
+        _start_resource_tracker()
         pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=_process_context(preload),
                                            initializer=_prepare_worker, initargs=(preload, os.getpid()))
         for _ in range(choice.workers):
@@ -80,6 +82,28 @@ def open_executor(choice: ExecutorChoice,
         yield client.get_executor(pure=False), slots
     finally:
         client.close()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker, with /dev/null as its stderr when ours has no file descriptor.
+
+    A TUI replaces sys.stderr with a stand-in that has none, and the tracker would then fail to start.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        if sys.stderr.fileno() >= 0:
+            resource_tracker.ensure_running()
+            return
+    except (AttributeError, OSError, ValueError):
+        pass
+    captured = sys.stderr
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = captured
 
 
 def _process_context(preload: tuple[str, ...]):

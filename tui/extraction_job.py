@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,22 +20,6 @@ def duration(seconds: float | None) -> str:
     if hours:
         return f"{hours}h{minutes:02d}m"
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
-
-
-def start_process_helpers() -> None:
-    """Start multiprocessing's resource tracker with a real stderr (/dev/null): Textual's stand-in has none.
-
-    Without it a process pool started from the app fails with 'bad value(s) in fds_to_keep'.
-    """
-    from multiprocessing import resource_tracker
-
-    captured = sys.stderr
-    with open(os.devnull, "w") as null:
-        sys.stderr = null
-        try:
-            resource_tracker.ensure_running()
-        finally:
-            sys.stderr = captured
 
 
 @dataclass

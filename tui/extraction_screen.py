@@ -18,13 +18,7 @@ from spectui.core.errors import BadInput, Cancelled, SpectuiError
 from .base_screen import SpectuiScreen, reports_errors
 from .confirm_screen import ConfirmScreen
 from .context_header import ContextHeader
-from .extraction_job import (
-    ExtractionEnded,
-    ExtractionJob,
-    ExtractionProgressed,
-    duration,
-    start_process_helpers,
-)
+from .extraction_job import ExtractionEnded, ExtractionJob, ExtractionProgressed, duration
 from .resume_screen import ResumeScreen
 from .row_table import RowTable
 
@@ -204,8 +198,6 @@ class ExtractionScreen(SpectuiScreen):
             self.post_message(ExtractionProgressed(job))
 
         try:
-            if job.workers > 1:
-                start_process_helpers()
             result = extract(self.app.repo, job.collection, job.output, workers=job.workers,
                              resume=job.resume, progress=progressed, cancel=job.cancel)
         except Cancelled as exc:
