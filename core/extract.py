@@ -27,13 +27,13 @@ CHUNKS_PER_SLOT = 8
 MIN_CHUNK, MAX_CHUNK = 16, 400
 CHUNK_SECONDS = 1.0
 PROGRESS_INTERVAL = 0.25
-RECENT_FAILURES = 5
 WORKER_MODULES = ("spectui.core.extract", "lsst.daf.butler", "pandas", "pyarrow", "numpy")
 
 
 @dataclass(frozen=True)
 class Progress:
-    """Where an extraction stands: phase (query, read, write, done), counts, speed and recent failures."""
+    """Where an extraction stands: phase (query, read, write, done), counts, speed, and the visits that failed
+    since the previous report (id, reason)."""
 
     phase: str
     done: int = 0
@@ -44,7 +44,7 @@ class Progress:
     elapsed: float = 0.0
     rate: float = 0.0
     eta: float | None = None
-    recent_failures: tuple[tuple[int, str], ...] = ()
+    new_failures: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass
@@ -261,7 +261,7 @@ class _Tracker:
         self.reading_since = self.started
         self.last = 0.0
         self.total = self.done = self.saved = self.ok = self.partial = self.failed = 0
-        self.recent: list[tuple[int, str]] = []
+        self.unreported: list[tuple[int, str]] = []
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -287,8 +287,7 @@ class _Tracker:
         if "failed" in statuses:
             errors = table.column("error").to_pylist()
             ids = table.column("id").to_pylist()
-            self.recent += [(v, e) for v, s, e in zip(ids, statuses, errors) if s == "failed"]
-            self.recent = self.recent[-RECENT_FAILURES:]
+            self.unreported += [(v, e) for v, s, e in zip(ids, statuses, errors) if s == "failed"]
 
     def rate(self) -> float:
         """Visits read per second in this run (0 until a chunk is back)."""
@@ -304,4 +303,5 @@ class _Tracker:
         eta = (self.total - self.done) / rate if rate else None
         self.callback(Progress(phase=phase, done=self.done, total=self.total, ok=self.ok,
                                partial=self.partial, failed=self.failed, elapsed=now - self.started,
-                               rate=rate, eta=eta, recent_failures=tuple(self.recent)))
+                               rate=rate, eta=eta, new_failures=tuple(self.unreported)))
+        self.unreported = []

@@ -178,7 +178,8 @@ def test_progress_events(demo_repo):
     last_read = [e for e in events if e.phase == "read"][-1]
     final = events[-1]
     assert final.done == final.total == len(result.frame) and final.failed == result.failed == 1
-    assert final.recent_failures and final.recent_failures[-1][0] in set(result.failures["id"])
+    failed = result.frame.loc[result.frame["status"] == "failed", "id"]
+    assert sorted(visit for e in events for visit, _ in e.new_failures) == sorted(failed)
     assert all(e.ok + e.partial + e.failed == e.done <= e.total for e in events)
     assert last_read.rate >= 0 and len(events) <= 4 * final.elapsed / 0.25 + 8
 
@@ -348,3 +349,16 @@ def test_a_worker_opens_the_repository_once_per_extraction_and_read_only(butler)
     assert first.butler is second.butler and first.butler is not butler
     assert not first.butler.isWriteable()
     assert pickle.loads(pickle.dumps(RepoLink(butler))).butler is not first.butler
+
+
+def test_progress_names_every_failure_even_in_a_burst(demo_repo, demo_manifest, tmp_path):
+    repo = copy_repo(demo_repo, tmp_path / "repo")
+    files = visit_files(repo, RUN_320)
+    damaged = sorted(v for v in demo_manifest["runs"][RUN_320]["ok"] if SPECTRUM in files[v])[:12]
+    for visit in damaged:
+        Path(files[visit][SPECTRUM]).write_bytes(b"not a FITS file")
+    events: list[Progress] = []
+    result = extract(repo, RUN_320, progress=events.append)
+    named = {visit: reason for e in events for visit, reason in e.new_failures}
+    assert set(damaged) <= set(named) and len(named) == result.failed
+    assert all("neither FITS nor JSON" in named[visit] for visit in damaged)

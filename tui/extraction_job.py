@@ -40,7 +40,7 @@ class ExtractionJob:
         """Keep the latest progress and every failure it names (called from the worker thread)."""
         with self._lock:
             self.progress = progress
-            for visit, reason in progress.recent_failures:
+            for visit, reason in progress.new_failures:
                 self._failures.setdefault(int(visit), reason)
 
     def failures(self) -> list[tuple[int, str]]:
