@@ -69,8 +69,8 @@ def open_executor(choice: ExecutorChoice,
         _start_resource_tracker()
         pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=_process_context(preload),
                                            initializer=_prepare_worker, initargs=(preload, os.getpid()))
-        for _ in range(choice.workers):
-            pool.submit(_ready)
+        threading.Thread(target=_start_workers, args=(pool, choice.workers), daemon=True,
+                         name="spectui-start-workers").start()
         try:
             yield pool, choice.workers
         finally:
@@ -140,6 +140,14 @@ def _exit_without(main_pid: int) -> None:
             os.kill(main_pid, 0)
         except (ProcessLookupError, PermissionError):
             os._exit(1)
+
+
+def _start_workers(pool: futures.ProcessPoolExecutor, workers: int) -> None:
+    """Have the pool start its worker processes now, in this thread: starting them waits for the fork server
+    to import the preloaded modules, which the caller should not."""
+    with contextlib.suppress(RuntimeError):
+        for _ in range(workers):
+            pool.submit(_ready)
 
 
 def _ready() -> None:
