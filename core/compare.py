@@ -12,6 +12,8 @@ CHANGES = ("gained", "lost", "improved", "degraded", "same")
 KEYS = ("id", "day_obs", "seq_num", "physical_filter", "target")
 PARAMETER_COLUMNS = ("parameter", "common", "median_a", "median_b", "median_shift", "scatter")
 NOT_PARAMETERS = {"id", "ID", "day_obs", "seq_num", "night", "status", "error"}
+MODERN_SUFFIXES = ("_spectrum", "_spectrogram")
+FROM_LEGACY = {"_x": "_spectrogram", "_y": "_spectrum"}
 
 
 def compare_status(a, b):
@@ -48,6 +50,8 @@ def compare_parameters(a, b, columns=None):
     """Per numeric column of both tables: visits in common, medians, median shift (B - A) and its scatter."""
     import pandas as pd
 
+    if _is_legacy(a) != _is_legacy(b):
+        a, b = modern_names(a), modern_names(b)
     for side, frame in (("A", a), ("B", b)):
         if "id" not in frame.columns:
             raise BadInput(f"the results of run {side} have no `id` column.")
@@ -78,6 +82,26 @@ def compare_parameters(a, b, columns=None):
             "scatter": robust_sigma(diff),
         })
     return pd.DataFrame(rows, columns=list(PARAMETER_COLUMNS))
+
+
+def modern_names(frame):
+    """A table with the notebooks' fit columns (`<label>_x`, `<label>_err_y`) renamed to spectui's own.
+
+    The notebooks suffixed only labels found in both fits, so the columns of a pair `<label>_x` / `<label>_y`
+    (errors included) are renamed and every other column is left as it is; spectui's own tables are unchanged.
+    """
+    if not _is_legacy(frame):
+        return frame
+    names = [str(c) for c in frame.columns]
+    stems = {n[:-2] for n in names if n.endswith("_x")} & {n[:-2] for n in names if n.endswith("_y")}
+    renamed = {f"{stem}{err}{old}": f"{stem}{err}{new}" for stem in stems for err in ("", "_err")
+               for old, new in FROM_LEGACY.items()}
+    return frame.rename(columns=renamed)
+
+
+def _is_legacy(frame) -> bool:
+    names = [str(c) for c in frame.columns]
+    return not any(n.endswith(MODERN_SUFFIXES) for n in names) and any(n.endswith(("_x", "_y")) for n in names)
 
 
 def _is_number(series) -> bool:

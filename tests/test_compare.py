@@ -67,3 +67,19 @@ def test_parameter_shift_and_scatter_on_common_visits():
         compare_parameters(a, b, ["ozone"])
     with pytest.raises(BadInput, match="run B repeat 1 visit ids"):
         compare_parameters(a, pd.concat([b, b.iloc[:1]]))
+
+
+def test_notebook_column_names_are_matched_with_spectuis_own():
+    rng = np.random.default_rng(3)
+    ids = 2025010700000 + np.arange(300)
+    pwv, pwv_2d, err = rng.normal(4, 1, 300), rng.normal(4, 1, 300), rng.uniform(0.1, 0.2, 300)
+    modern = pd.DataFrame({"id": ids, "PWV [mm]_spectrum": pwv, "PWV [mm]_err_spectrum": err,
+                           "PWV [mm]_spectrogram": pwv_2d, "A1_spectrogram": pwv_2d, "D2CCD": pwv})
+    legacy = pd.DataFrame({"id": ids, "PWV [mm]_y": pwv + 0.5, "PWV [mm]_err_y": err,
+                           "PWV [mm]_x": pwv_2d, "A1": pwv_2d, "D2CCD": pwv})
+    table = compare_parameters(legacy, modern).set_index("parameter")
+    assert set(table.index) == {"PWV [mm]_spectrum", "PWV [mm]_err_spectrum", "PWV [mm]_spectrogram", "D2CCD"}
+    assert table.loc["PWV [mm]_spectrum", "median_shift"] == pytest.approx(-0.5)
+    assert table.loc["PWV [mm]_spectrogram", "median_shift"] == 0 and table.loc["D2CCD", "common"] == 300
+    both_legacy = compare_parameters(legacy, legacy).set_index("parameter")
+    assert {"PWV [mm]_y", "PWV [mm]_x", "A1"} <= set(both_legacy.index)
