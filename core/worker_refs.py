@@ -7,6 +7,7 @@ and rebuilding it from its dataset type makes the same refs about fifteen times 
 from __future__ import annotations
 
 import pickle
+import threading
 import uuid
 
 
@@ -27,18 +28,26 @@ class RepoLink:
         return _worker_link, (self.key, self._pickled)
 
 
+KEPT_BUTLERS = 4
 _WORKER_BUTLERS: dict[str, object] = {}
+_OPENING = threading.Lock()
 
 
 def _worker_link(key: str, pickled: bytes) -> RepoLink:
-    """The link in a worker process, opening its Butler for the first chunk of an extraction only."""
-    butler = _WORKER_BUTLERS.get(key)
-    if butler is None:
-        from .repo import quiet_butler_logs
+    """The link in a worker process, opening its Butler for the first chunk of an extraction only.
 
-        quiet_butler_logs()
-        _WORKER_BUTLERS.clear()
-        butler = _WORKER_BUTLERS[key] = pickle.loads(pickled)
+    A few Butlers are kept (the latest extractions'), as a dask worker may serve several extractions at once.
+    """
+    with _OPENING:
+        butler = _WORKER_BUTLERS.get(key)
+        if butler is None:
+            from .repo import butler_errors, quiet_butler_logs
+
+            quiet_butler_logs()
+            while len(_WORKER_BUTLERS) >= KEPT_BUTLERS:
+                del _WORKER_BUTLERS[next(iter(_WORKER_BUTLERS))]
+            with butler_errors("opening the repository in a worker"):
+                butler = _WORKER_BUTLERS[key] = pickle.loads(pickled)
     link = RepoLink.__new__(RepoLink)
     link.butler, link.key, link._pickled = butler, key, pickled
     return link

@@ -362,3 +362,15 @@ def test_progress_names_every_failure_even_in_a_burst(demo_repo, demo_manifest, 
     named = {visit: reason for e in events for visit, reason in e.new_failures}
     assert set(damaged) <= set(named) and len(named) == result.failed
     assert all("neither FITS nor JSON" in named[visit] for visit in damaged)
+
+
+def test_a_worker_that_cannot_open_the_registry_says_so_in_one_line(demo_repo, tmp_path):
+    from spectui.core.errors import RegistryUnavailable
+    from spectui.core.repo import open_repo
+
+    repo = copy_repo(demo_repo, tmp_path / "repo")
+    pickled = pickle.dumps(RepoLink(open_repo(repo)))
+    (repo / "gen3.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(RegistryUnavailable, match="registry cannot be read") as raised:
+        pickle.loads(pickled)
+    assert "\n" not in str(raised.value)
