@@ -33,19 +33,23 @@ def cache_file(repo: str, selection: ExposureSelection) -> Path:
 
 
 def load_saved(repo: str, selection: ExposureSelection):
-    """(frame, saved at) from the last listing of this selection, or None (unreadable files are dropped)."""
-    import pandas as pd
+    """(Arrow table, saved at) from the last listing of this selection, or None (unreadable files are dropped).
+
+    Read without pandas, so that the list can be shown before pandas is imported; `to_pandas` on the table
+    gives back the frame that was saved.
+    """
+    import pyarrow.parquet as pq
 
     path = cache_file(repo, selection)
     try:
-        frame = pd.read_parquet(path)
+        table = pq.ParquetFile(path).read()
         saved = dt.datetime.fromtimestamp(path.stat().st_mtime)
     except FileNotFoundError:
         return None
     except Exception:
         path.unlink(missing_ok=True)
         return None
-    return frame, saved
+    return table, saved
 
 
 def save(repo: str, selection: ExposureSelection, frame) -> None:

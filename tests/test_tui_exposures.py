@@ -374,8 +374,8 @@ def test_saved_lists_round_trip_and_broken_ones_are_dropped(science, demo_repo, 
 
     assert exposure_cache.load_saved(str(demo_repo), ExposureSelection()) is None
     exposure_cache.save(str(demo_repo), ExposureSelection(), science)
-    frame, saved_at = exposure_cache.load_saved(str(demo_repo), ExposureSelection())
-    pd.testing.assert_frame_equal(frame, science)
+    table, saved_at = exposure_cache.load_saved(str(demo_repo), ExposureSelection())
+    pd.testing.assert_frame_equal(table.to_pandas(), science)
     assert exposure_cache.load_saved(str(demo_repo), ExposureSelection(since=20250108)) is None
     path = exposure_cache.cache_file(str(demo_repo), ExposureSelection())
     path.write_text("not parquet")

@@ -44,7 +44,8 @@ class SpectuiApp(App):
     """Work going on in the background (an extraction), shown in the header of every screen."""
 
     def __init__(self, *, repo: str, collection: str | None = None, run_name: str | None = None,
-                 theme_name: str | None = None) -> None:
+                 theme_name: str | None = None, launch_query=None) -> None:
+        """`launch_query`: the exposure query the launch started in a process of its own, for Exposures to show."""
         super().__init__()
         self.set_reactive(SpectuiApp.repo, str(repo))
         self.set_reactive(SpectuiApp.collection, collection)
@@ -58,6 +59,7 @@ class SpectuiApp(App):
         self._butler = None
         self._butler_lock = threading.Lock()
         self._screens: dict[str, Screen] = {}
+        self._launch_query = launch_query
 
     # Configuration
 
@@ -129,15 +131,20 @@ class SpectuiApp(App):
     def on_ready(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if not (self.collection or self.run_name):
-            self._warm_up()
+            self.warm_up()
         if self.user_keymap:
             self._check_keymap()
 
-    @work(thread=True, group="warm-up", exit_on_error=False, description="Opening the repository")
-    def _warm_up(self) -> None:
-        """After the first paint on Collections: open the Butler, run a small query, import the exposures screen.
+    def on_unmount(self) -> None:
+        if self._launch_query is not None:
+            self._launch_query.cancel()
 
-        Started on Exposures, the exposures query does all this itself, and sooner alone.
+    @work(thread=True, group="warm-up", exit_on_error=False, description="Opening the repository")
+    def warm_up(self) -> None:
+        """Open the Butler, run a small query and import the exposures screen, in the background.
+
+        Run after the first paint on Collections, and on Exposures once the launch's query process has answered;
+        otherwise the exposures query opens the Butler itself, and sooner alone.
         """
         import numpy as np
 
@@ -162,6 +169,14 @@ class SpectuiApp(App):
                         "The help screen (?) lists the ids.", severity="warning", timeout=10, markup=False)
 
     # Services for the screens
+
+    def take_launch_query(self, selection):
+        """The launch's exposure query process when it answers `selection` in this repository (once), else None."""
+        query, self._launch_query = self._launch_query, None
+        if query is not None and not query.answers(self.repo, selection):
+            query.cancel()
+            return None
+        return query
 
     @contextlib.contextmanager
     def butler(self) -> Iterator:

@@ -31,13 +31,14 @@ class SpectuiGroup(click.Group):
 def resolve_repo(repo: str | None) -> str:
     """The repository to use: --repo, then SPECTUI_REPO, then the configured one, then the built demo."""
     from spectui.core.config import load_config
-    from spectui.core.demo.build import default_demo_path, is_demo_repo
 
     if repo:
         return repo
     configured = os.environ.get("SPECTUI_REPO") or load_config().get("repo")
     if configured:
         return str(configured)
+    from spectui.core.demo.build import default_demo_path, is_demo_repo
+
     demo = default_demo_path()
     if is_demo_repo(demo):
         return str(demo)

@@ -73,6 +73,11 @@ class CollectionsScreen(SpectuiScreen):
 
     def on_screen_resume(self) -> None:
         if not self._searched:
+            self.call_after_refresh(self._first_search)
+
+    def _first_search(self) -> None:
+        """Search once this screen is really shown: not while the app opens straight on Exposures over it."""
+        if self.is_active and not self._searched:
             self._search(search_pattern(self.query_one("#pattern", Input).value))
 
     # Searching

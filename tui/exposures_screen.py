@@ -9,19 +9,19 @@ from textual.binding import Binding
 from textual.widgets import Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from spectui.core.errors import SpectuiError
+from spectui.core.errors import Cancelled, SpectuiError
 from spectui.core.exposure_choices import describe_selection
 from spectui.core.exposures import ExposureSelection
 
+from .arrow_display import ArrowDisplay
 from .busy_line import BusyLine
-from .fast_table import DisplayTable
 from .long_lived import freeze_long_lived_objects
 from .query_screen import QueryScreen
 from .table_screen import TableScreen
 
 QUERY_GROUP = "exposures-query"
 PAINT_WAIT = 1.0
-"""Seconds the query waits for the saved list to be drawn before opening the Butler (whose import hogs the CPU)."""
+"""Seconds the query waits for the saved list to be drawn before importing pandas or the Butler (CPU hogs)."""
 
 
 class ExposuresScreen(TableScreen):
@@ -45,6 +45,8 @@ class ExposuresScreen(TableScreen):
         self.loading_selection: ExposureSelection | None = None
         self.query_worker: Worker | None = None
         self.saved_at = None
+        self.launched = None
+        self.loads = 0
 
     def compose_top(self) -> ComposeResult:
         yield Label("", id="selection-line", classes="status-line", markup=False)
@@ -66,44 +68,96 @@ class ExposuresScreen(TableScreen):
         """Query the exposures of `selection` in a worker; meanwhile show the list saved last time, if any."""
         self.loading_selection = selection
         self.query_one(BusyLine).start(f"querying the Butler: {describe_selection(selection)}")
-        self.query_worker = self.run_worker(lambda: self._run_query(selection), thread=True, exclusive=True,
-                                            group=QUERY_GROUP, exit_on_error=False,
+        self.launched = self.app.take_launch_query(selection)
+        self.loads += 1
+        launched, load = self.launched, self.loads
+        self.query_worker = self.run_worker(lambda: self._run_query(selection, launched, load), thread=True,
+                                            exclusive=True, group=QUERY_GROUP, exit_on_error=False,
                                             description="Querying exposures")
 
-    def _run_query(self, selection: ExposureSelection) -> None:
+    def _run_query(self, selection: ExposureSelection, launched, load: int) -> None:
+        """Show the saved list (drawn from Arrow before pandas is imported), then the Butler's answer.
+
+        `launched` is the query the launch started in a process of its own, when it asked for this selection;
+        the saved list is shown even when the query is cancelled, unless a newer `load` replaced this one.
+        """
         from spectui.core import exposure_cache
-        from spectui.core.exposures import query_exposures
 
         worker = get_current_worker()
         saved = exposure_cache.load_saved(self.app.repo, selection)
-        if saved is not None and not worker.is_cancelled:
-            frame, saved_at = saved
-            painted = threading.Event()
-            self.app.call_from_thread(self._loaded, selection, frame, DisplayTable(frame), saved_at)
-            self.app.call_from_thread(self.call_after_refresh, painted.set)
-            painted.wait(PAINT_WAIT)
+        if saved is not None:
+            self._present(load, selection, *saved)
+        if launched is not None:
+            try:
+                table = launched.result()
+            except Cancelled:
+                if worker.is_cancelled:
+                    return
+                raise
+            if not worker.is_cancelled:
+                self._present(load, selection, table, None)
+            self.app.call_from_thread(self.app.warm_up)
+            return
+        import pyarrow as pa
+
+        from spectui.core.exposures import query_exposures
+
         with self.app.butler() as butler:
             frame = query_exposures(butler, selection)
-        display = DisplayTable(frame)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, selection, frame, display, None)
+            self._present(load, selection, pa.Table.from_pandas(frame, preserve_index=False), None, frame)
         try:
             exposure_cache.save(self.app.repo, selection, frame)
         except (SpectuiError, OSError) as exc:
             self.app.log.warning(f"the exposure list was not saved for next time: {exc}")
 
-    def _loaded(self, selection: ExposureSelection, frame, display: DisplayTable, saved_at) -> None:
-        """Show exposures: the Butler's answer, or (with `saved_at`) the list saved last time meanwhile."""
+    def _present(self, load: int, selection: ExposureSelection, table, saved_at, frame=None) -> None:
+        """From the worker: draw `table` at once when nothing is shown yet, then make it the view (pandas)."""
+        display = ArrowDisplay(table)
+        if self.view is None:
+            self._call_after_paint(self._show_rows, load, display, saved_at)
+        frame = table.to_pandas() if frame is None else frame
+        self.app.call_from_thread(self._loaded, load, selection, frame, display, saved_at)
+
+    def _call_after_paint(self, callback, *args) -> None:
+        """From the worker: run `callback` on the app's thread, and wait (a while) for the frame that shows it."""
+        painted = threading.Event()
+        self.app.call_from_thread(callback, *args)
+        self.app.call_from_thread(self.call_after_refresh, painted.set)
+        painted.wait(PAINT_WAIT)
+
+    def _show_rows(self, load: int, display: ArrowDisplay, saved_at) -> None:
+        """Draw the rows before the view exists (the keys that need the view wait for it)."""
+        if self.view is not None or load != self.loads:
+            return
+        self.mount_table(display.every_row())
+        if self.loading_selection is not None and saved_at is not None:
+            self._say_saved(self.loading_selection, saved_at)
+        self.update_status(f"{display.table.num_rows:,} rows")
+
+    def _say_saved(self, selection: ExposureSelection, saved_at) -> None:
+        """Say that the list shown is the one saved at `saved_at`, and that the Butler is being asked."""
+        self.query_one(BusyLine).start(f"showing the list saved {saved_at:%Y-%m-%d %H:%M}; asking the Butler "
+                                       f"for {describe_selection(selection)}")
+        self._show_selection(self._describe(selection, saved_at))
+
+    def _loaded(self, load: int, selection: ExposureSelection, frame, display: ArrowDisplay, saved_at) -> None:
+        """Show exposures: the Butler's answer, or (with `saved_at`) the list saved last time meanwhile.
+
+        Nothing changes when a newer load replaced this one, nor for a saved list once its query was
+        cancelled while other exposures are shown.
+        """
         from spectui.core.views import TableView
 
+        cancelled = saved_at is not None and self.loading_selection is None and self.view is not None
+        if load != self.loads or cancelled:
+            return
         self.selection, self.saved_at = selection, saved_at
         first = self.view is None
         if saved_at is None:
             self.loading_selection = None
+            self.launched = None
             self.query_one(BusyLine).stop()
-        else:
-            self.query_one(BusyLine).start(f"showing the list saved {saved_at:%Y-%m-%d %H:%M}; asking the "
-                                           f"Butler for {describe_selection(selection)}")
         if self.view is None:
             self.display_table, self.view = display, TableView(frame, key="id")
             self.redraw()
@@ -114,16 +168,18 @@ class ExposuresScreen(TableScreen):
                     self.view.replace_base(frame)
                 except SpectuiError as exc:
                     self.app.report(exc)
-        self._show_selection(self._describe())
+        if self.loading_selection is not None:
+            self._say_saved(selection, saved_at)
+        else:
+            self._show_selection(self._describe(selection, saved_at))
         self.refresh_bindings()
         if first:
             freeze_long_lived_objects()
 
-    def _describe(self) -> str:
-        text = describe_selection(self.selection)
-        if self.saved_at is None:
-            return text
-        return f"{text}  ·  saved {self.saved_at:%Y-%m-%d %H:%M}, not yet refreshed"
+    @staticmethod
+    def _describe(selection: ExposureSelection, saved_at) -> str:
+        text = describe_selection(selection)
+        return text if saved_at is None else f"{text}  ·  saved {saved_at:%Y-%m-%d %H:%M}, not yet refreshed"
 
     def _show_selection(self, text: str) -> None:
         self.query_one("#selection-line", Label).update(f" {text}")
@@ -135,13 +191,16 @@ class ExposuresScreen(TableScreen):
     def _query_ended(self, note: str) -> None:
         self.loading_selection = None
         self.query_one(BusyLine).stop()
-        self._show_selection(self._describe() if self.view is not None else "no exposures loaded")
+        described = self._describe(self.selection, self.saved_at) if self.view is not None else None
+        self._show_selection(described or "no exposures loaded")
         self.update_status(note)
 
     def action_back(self) -> None:
         """Escape: cancel a running query, else as on any table."""
         if self.loading_selection is not None:
             self.workers.cancel_group(self, QUERY_GROUP)
+            if self.launched is not None:
+                self.launched.cancel()
             shown = "the list saved earlier" if self.saved_at else "the previous exposures"
             self.app.notify(f"Query cancelled; the table shows {shown}.", title="Cancelled", markup=False)
             return

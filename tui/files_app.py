@@ -39,7 +39,7 @@ class FilesApp(SpectuiApp):
         for number, opened in self.files.items():
             self.add_mode(file_mode(number), partial(FileScreen, opened))
 
-    def _warm_up(self) -> None:
+    def warm_up(self) -> None:
         """Nothing to open ahead: each file's screen reads its own file."""
 
     @property

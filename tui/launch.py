@@ -7,17 +7,31 @@ from .cli_options import resolve_repo, say
 
 def launch_app(*, repo: str | None, collection: str | None, run_name: str | None, theme: str | None,
                mouse: bool) -> None:
-    """Open the app on the given or configured repository; the first run with none builds the demo."""
+    """Open the app on the given or configured repository; the first run with none builds the demo.
+
+    Opened on Exposures (with a collection or a run), the exposure query starts at once in a process of its own,
+    before the app is even imported.
+    """
     if run_name:
         from .commands_analysis import repo_and_collection
 
         repo_path, collection = repo_and_collection(repo, collection, run_name)
     else:
         repo_path = repo_or_demo(repo)
-    from .app import SpectuiApp
+    query = None
+    if collection or run_name:
+        from spectui.core.exposure_process import ExposureQueryProcess
 
-    app = SpectuiApp(repo=repo_path, collection=collection, run_name=run_name, theme_name=theme)
-    app.run(mouse=mouse)
+        query = ExposureQueryProcess(repo_path)
+    try:
+        from .app import SpectuiApp
+
+        app = SpectuiApp(repo=repo_path, collection=collection, run_name=run_name, theme_name=theme,
+                         launch_query=query)
+        app.run(mouse=mouse)
+    finally:
+        if query is not None:
+            query.cancel()
 
 
 def repo_or_demo(repo: str | None) -> str:

@@ -128,14 +128,20 @@ class TableScreen(SpectuiScreen):
         selected = view.selected_mask()
         backend = self.display_table.backend(view.positions, view.columns, selected)
         if table is None:
-            table = FastTable(backend, fixed_columns=2)
+            table = self.mount_table(backend)
             table.selected_rows = selected
-            self.query_one("#table-slot").mount(table)
-            table.focus()
             table.move_cursor(row=row, column=column_index or 1)
         else:
             table.show(backend, row=row, column=column_index, selected=selected)
         self.update_status()
+
+    def mount_table(self, backend) -> FastTable:
+        """Put a table showing `backend` in the table's place, focused, its cursor on the first data column."""
+        table = FastTable(backend, fixed_columns=2)
+        self.query_one("#table-slot").mount(table)
+        table.focus()
+        table.move_cursor(column=1)
+        return table
 
     @contextlib.contextmanager
     def changing_view(self) -> Iterator[None]:

@@ -1,0 +1,139 @@
+"""Opening straight on Exposures: the query runs in a process of its own, the saved list shows before any import
+of the Butler or pandas, and the real command does both in a terminal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from spectui.core import exposure_cache
+from spectui.core.errors import BadQuery, Cancelled, RepoNotFound
+from spectui.core.exposure_process import ExposureQueryProcess
+from spectui.core.exposures import ExposureSelection, query_exposures
+from spectui.tui.app import SpectuiApp
+from test_tmux import Terminal, spectui_command
+from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
+from tui_support import screen_text, wait_for
+
+RUN = "u/dagoret/auxtel_latest"
+
+
+@pytest.fixture(scope="module")
+def science(butler) -> pd.DataFrame:
+    """What the exposures screen lists by default."""
+    return query_exposures(butler, ExposureSelection())
+
+
+def test_the_query_process_answers_as_the_butler_does_and_saves_the_list(demo_repo, science):
+    query = ExposureQueryProcess(str(demo_repo))
+    assert query.answers(str(demo_repo), ExposureSelection())
+    assert not query.answers(str(demo_repo), ExposureSelection(since=20250108))
+    pd.testing.assert_frame_equal(query.result().to_pandas(), science)
+    assert query.process.wait(60) == 0
+    table, _ = exposure_cache.load_saved(str(demo_repo), ExposureSelection())
+    pd.testing.assert_frame_equal(table.to_pandas(), science)
+
+
+def test_the_query_process_reports_spectui_errors_by_kind_and_line(demo_repo, tmp_path):
+    with pytest.raises(RepoNotFound, match="no Butler repository at"):
+        ExposureQueryProcess(str(tmp_path / "nowhere")).result()
+    bad = ExposureSelection(where="exposure.nonsense > 3")
+    with pytest.raises(BadQuery, match=r"bad --where expression 'exposure.nonsense > 3'"):
+        ExposureQueryProcess(str(demo_repo), bad).result()
+
+
+def test_a_cancelled_query_process_is_stopped(demo_repo):
+    query = ExposureQueryProcess(str(demo_repo))
+    query.cancel()
+    assert query.process.poll() is not None
+    with pytest.raises(Cancelled):
+        query.result()
+
+
+async def test_the_app_shows_the_answer_of_the_launch_query_then_opens_its_own_butler(demo_repo, science):
+    app = SpectuiApp(repo=str(demo_repo), collection=RUN, launch_query=ExposureQueryProcess(str(demo_repo)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "view", None) is not None
+                       and app.screen.loading_selection is None)
+        assert app.screen.view.frame()["id"].tolist() == science["id"].tolist()
+        assert f"{len(science):,} of {len(science):,} rows" in screen_text(app)
+        await wait_for(pilot, lambda: app._butler is not None)
+
+
+async def test_a_launch_query_for_another_repository_is_stopped_not_used(demo_repo, tmp_path, science):
+    other = ExposureQueryProcess(str(tmp_path / "elsewhere"))
+    app = SpectuiApp(repo=str(demo_repo), collection=RUN, launch_query=other)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "view", None) is not None
+                       and app.screen.loading_selection is None)
+        assert app.screen.view.total_count == len(science)
+    assert other.process.poll() is not None
+
+
+SHOW_SAVED = textwrap.dedent("""
+    import json, sys, threading
+    from spectui.tui.app import SpectuiApp
+    from spectui.tui.exposures_screen import ExposuresScreen
+
+    class NeverAnswers:
+        answered = False
+        def __init__(self):
+            self.stopped = threading.Event()
+        def answers(self, repo, selection):
+            return True
+        def result(self):
+            self.stopped.wait(60)
+            from spectui.core.errors import Cancelled
+            raise Cancelled("stopped")
+        def cancel(self):
+            self.stopped.set()
+
+    seen = {}
+    show_rows = ExposuresScreen._show_rows
+
+    def shown(screen, *args):
+        show_rows(screen, *args)
+        seen["rows"] = screen.table.row_count
+        seen["imported"] = [name for name in ("lsst.daf.butler", "pandas") if name in sys.modules]
+        screen.app.call_after_refresh(screen.app.exit)
+
+    ExposuresScreen._show_rows = shown
+    SpectuiApp(repo=sys.argv[1], collection="run", launch_query=NeverAnswers()).run(headless=True,
+                                                                                   size=(120, 40))
+    print(json.dumps(seen))
+""")
+
+
+def test_the_saved_list_shows_before_the_butler_or_pandas_is_imported(demo_repo, science):
+    exposure_cache.save(str(demo_repo), ExposureSelection(), science)
+    done = subprocess.run([sys.executable, "-c", SHOW_SAVED, str(demo_repo)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"rows": len(science), "imported": []}
+
+
+def test_spectui_in_tmux_shows_the_saved_list_then_the_butlers_answer(demo_repo, science, tmp_path):
+    first_id, counted = str(science["id"].iloc[0]), f"{len(science):,} of {len(science):,} rows"
+    command = f"export SPECTUI_DATA_DIR={tmp_path}/data; " + spectui_command(
+        tmp_path, "--repo", str(demo_repo), "-c", RUN)
+    for launch in ("cold", "warm"):
+        terminal = Terminal(f"launch-{launch}", 120, 40)
+        try:
+            terminal.start(command)
+            shown = terminal.wait_until(lambda text: first_id in text, "the first exposure")
+            assert ("not yet refreshed" in shown) == (launch == "warm"), shown
+            shown = terminal.wait_until(lambda text: counted in text and "not yet refreshed" not in text,
+                                        "the Butler's answer")
+            assert "spectui · Exposures" in shown and "⧗" not in shown
+            terminal.wait_until(lambda _: exposure_cache.load_saved(str(demo_repo), ExposureSelection()),
+                                "the list saved for the next launch")
+            terminal.keys("C-q")
+            terminal.wait_until(lambda _: terminal.exited(), "spectui quits")
+        finally:
+            terminal.close()
