@@ -238,6 +238,14 @@ async def test_filter_then_export_writes_exactly_the_rows_shown(results, tmp_pat
         assert app.screen is screen and any("Wrote" in m for m in notifications(app))
 
 
+async def test_column_names_show_literally_not_as_markup(results, tmp_path):
+    app = app_on(write(results, tmp_path / "r.csv", "csv"))
+    async with app.run_test(size=(160, 20)) as pilot:
+        await ready(pilot)
+        header = screen_text(app).splitlines()[2]
+        assert "PWV [mm]_x" in header and "PWV [mm]_err_x" in header
+
+
 async def test_frequency_then_sort_on_an_opened_csv(results, tmp_path):
     app = app_on(write(results, tmp_path / "exposures.csv", "csv"))
     async with app.run_test(size=(120, 40)) as pilot:

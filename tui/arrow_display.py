@@ -1,26 +1,37 @@
-"""A display table made straight from Arrow without pandas, so a file's first rows show before pandas loads.
+"""A display table made straight from Arrow without pandas or Textual, so rows show before either is loaded.
 
 pyarrow imports pandas the first time it converts to or from numpy or Python values, which costs a noticeable
-part of a second; everything here stays within Arrow buffers and compute functions.
+part of a second; everything here stays within Arrow buffers and compute functions. The text each cell shows
+is decided here too, for the table widget and for the frame drawn before the app starts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from rich.cells import cell_len, set_cell_size
 from textual_fastdatatable import ArrowBackend
 from textual_fastdatatable.format import display_text
 
 from spectui.core.views import decimal_places
 
-from .fast_table import SELECTED_MARK, MeasuredBackend
-
+SELECTED_MARK = "•"
 BOOL_WIDTH = 7
 PLAIN_FLOAT_WIDTH = 8
 SCIENTIFIC_WIDTH = 11
+
+
+class MeasuredBackend(ArrowBackend):
+    """An Arrow backend given its column widths, so each new view of one table is not measured again."""
+
+    def __init__(self, data: pa.Table, widths: Sequence[int]) -> None:
+        super().__init__(data)
+        self._column_content_widths = list(widths)
 
 
 class ArrowDisplay:
@@ -119,3 +130,31 @@ def column_widths(table: pa.Table) -> dict[str, int]:
     if others:
         widths.update(zip(others, ArrowBackend(table.select(others)).column_content_widths))
     return {name: widths[name] for name in table.column_names}
+
+
+def plain_cell(value, null_text: str, column) -> tuple[str, str] | None:
+    """The text of a cell and its alignment, for values drawn as plain text; None for anything else."""
+    if value is None:
+        return null_text, "center"
+    if isinstance(value, str):
+        return (value, "left") if "\n" not in value and "\r" not in value else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal, dt.datetime, dt.date)):
+        return display_text(value, column, render_markup=False), "right"
+    return None
+
+
+def fit_cell(text: str, width: int, align: str) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis when too long, else padded to its alignment."""
+    if width <= 0:
+        return ""
+    size = len(text) if text.isascii() else cell_len(text)
+    if size > width:
+        return set_cell_size(text, width - 1) + "…"
+    gap = width - size
+    if align == "right":
+        return " " * gap + text
+    if align == "center":
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+    return text + " " * gap

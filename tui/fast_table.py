@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual_fastdatatable import ArrowBackend, DataTable
-from textual_fastdatatable.format import display_text
 
 from spectui.core.views import decimal_places
 
-SELECTED_MARK = "•"
+from .arrow_display import SELECTED_MARK, MeasuredBackend, fit_cell, plain_cell
+
 MAX_COLUMN_WIDTH = 40
-
-
-class MeasuredBackend(ArrowBackend):
-    """An Arrow backend given its column widths, so each new view of one table is not measured again."""
-
-    def __init__(self, data: pa.Table, widths: Sequence[int]) -> None:
-        super().__init__(data)
-        self._column_content_widths = list(widths)
 
 
 class ViewBackend(MeasuredBackend):
@@ -120,9 +110,9 @@ class FastTable(DataTable, inherit_bindings=False):
 
     def __init__(self, backend: MeasuredBackend, *, fixed_columns: int = 0, cursor_type: str = "cell",
                  id: str | None = None) -> None:
-        super().__init__(backend=backend, show_row_labels=False, fixed_columns=fixed_columns, null_rep="·",
-                         render_markup=False, max_column_content_width=MAX_COLUMN_WIDTH,
-                         cursor_type=cursor_type, id=id)
+        super().__init__(backend=backend, column_labels=column_labels(backend), show_row_labels=False,
+                         fixed_columns=fixed_columns, null_rep="·", render_markup=False,
+                         max_column_content_width=MAX_COLUMN_WIDTH, cursor_type=cursor_type, id=id)
         self.selected_rows: np.ndarray | None = None
 
     def show(self, backend: MeasuredBackend, *, row: int = 0, column: int | None = None,
@@ -134,6 +124,7 @@ class FastTable(DataTable, inherit_bindings=False):
         """
         backend.render_markup = False
         self.backend = backend
+        self._column_labels = column_labels(backend)
         self.selected_rows = selected
         self._ordered_columns = None
         self._update_count += 1
@@ -160,7 +151,7 @@ class FastTable(DataTable, inherit_bindings=False):
         cached = self._cell_render_cache.get(key)
         if cached is not None:
             return cached
-        shown = _plain_cell(self.backend.get_cell_at(row_index, column_index), self.null_rep.plain,
+        shown = plain_cell(self.backend.get_cell_at(row_index, column_index), self.null_rep.plain,
                             self.ordered_columns[column_index])
         if shown is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover, in_range)
@@ -174,7 +165,7 @@ class FastTable(DataTable, inherit_bindings=False):
             base_style += self.get_component_rich_style("fasttable--selected")
         meta = Style.from_meta({"row": row_index, "column": column_index})
         style = base_style + meta + component_style + post_style
-        lines = [[Segment(f" {_fit(text, width - 2, align)} ", style)]]
+        lines = [[Segment(f" {fit_cell(text, width - 2, align)} ", style)]]
         self._cell_render_cache[key] = lines
         return lines
 
@@ -195,29 +186,6 @@ class FastTable(DataTable, inherit_bindings=False):
         self.move_cursor(column=max(0, self.column_count - 1))
 
 
-def _plain_cell(value, null_text: str, column) -> tuple[str, str] | None:
-    """The text of a cell and its alignment, for values drawn as plain text; None for anything else."""
-    if value is None:
-        return null_text, "center"
-    if isinstance(value, str):
-        return (value, "left") if "\n" not in value and "\r" not in value else None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float, Decimal, dt.datetime, dt.date)):
-        return display_text(value, column, render_markup=False), "right"
-    return None
-
-
-def _fit(text: str, width: int, align: str) -> str:
-    """`text` in exactly `width` cells: cut with an ellipsis when too long, else padded to its alignment."""
-    if width <= 0:
-        return ""
-    size = len(text) if text.isascii() else cell_len(text)
-    if size > width:
-        return set_cell_size(text, width - 1) + "…"
-    gap = width - size
-    if align == "right":
-        return " " * gap + text
-    if align == "center":
-        return " " * (gap // 2) + text + " " * (gap - gap // 2)
-    return text + " " * gap
+def column_labels(backend: ArrowBackend) -> list[Text]:
+    """The column names as literal labels (the widget would read `PWV [mm]` as markup and drop `[mm]`)."""
+    return [Text(str(name)) for name in backend.columns]
