@@ -222,6 +222,22 @@ def test_a_briefly_locked_registry_makes_the_extraction_wait_not_fail(repo, outp
     pd.testing.assert_frame_equal(pd.read_parquet(output), uninterrupted)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_whichever_process_first_meets_an_unreadable_registry_reports_it(repo, tmp_path, workers):
+    """A registry truncated just before the first chunk fails that chunk's lookup, here or in a worker opening
+    the repository then, with RegistryUnavailable."""
+    registry = repo / REGISTRY
+
+    def truncate_before_reading(progress) -> None:
+        if progress.phase == "read" and progress.done == 0:
+            os.truncate(registry, 0)
+
+    output = tmp_path / "results.parquet"
+    with pytest.raises(RegistryUnavailable, match="registry cannot be read"):
+        extract(repo, RUN_320, output, workers=workers, progress=truncate_before_reading)
+    assert registry.stat().st_size == 0
+
+
 def test_a_registry_damaged_under_an_open_butler_is_a_spectui_error(repo):
     """Queries on a registry whose file was overwritten raise RegistryUnavailable, not a database error."""
     butler = open_repo(repo)
