@@ -52,10 +52,12 @@ def test_failed_write_keeps_the_previous_file(frame, tmp_path, monkeypatch):
     write_table(frame, path)
     before = path.read_bytes()
 
-    def explode(self, *args, **kwargs):
+    def half_written(self, target, *args, **kwargs):
+        with open(target, "wb") as handle:
+            handle.write(before[: len(before) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", explode)
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", half_written)
     with pytest.raises(OutputError, match="No space left"):
         write_table(frame, path)
     assert path.read_bytes() == before
