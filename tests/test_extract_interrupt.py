@@ -115,6 +115,60 @@ def test_a_full_disk_keeps_the_saved_chunks(demo_repo, tmp_path, monkeypatch, un
     pd.testing.assert_frame_equal(result.frame, uninterrupted)
 
 
+# Saves chunks as usual, but the third is killed halfway: its batch is on disk, the end of its file never is.
+HALF_SAVED = """
+import sys, time
+import pyarrow as pa
+from spectui.core.extract import extract
+
+real_new_file, saves = pa.ipc.new_file, []
+
+
+class StopsHalfway:
+    def __init__(self, sink, schema):
+        self.sink, self.writer = sink, real_new_file(sink, schema)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.writer.close()
+
+    def write_table(self, table):
+        self.writer.write_table(table)
+        saves.append(table.num_rows)
+        if len(saves) == 3:
+            self.sink.flush()
+            print("halfway", flush=True)
+            time.sleep(600)
+
+
+pa.ipc.new_file = StopsHalfway
+extract(sys.argv[1], sys.argv[2], sys.argv[3])
+"""
+
+
+def test_kill_9_while_a_chunk_is_being_saved_leaves_no_torn_part(demo_repo, tmp_path, uninterrupted):
+    """A chunk cut off in the middle of its save is never taken for a saved one: resume reads it again."""
+    output = tmp_path / "results.parquet"
+    process = subprocess.Popen([sys.executable, "-c", HALF_SAVED, str(demo_repo), RUN_320, str(output)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "halfway"
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    only_checkpoint_left(output)
+    checkpoint = tmp_path / ".results.parquet.checkpoint"
+    whole = sorted(checkpoint.glob("part-*.arrow"))
+    assert [p.name for p in whole] == ["part-000000.arrow", "part-000001.arrow"]
+    saved = sum(pa.ipc.open_file(pa.memory_map(str(p))).read_all().num_rows for p in whole)
+    result = extract(demo_repo, RUN_320, output, resume=True)
+    assert result.resumed == saved
+    pd.testing.assert_frame_equal(result.frame, uninterrupted)
+    assert [p.name for p in tmp_path.iterdir()] == ["results.parquet"]
+
+
 def test_cancelling_is_prompt_when_files_are_slow_to_read(demo_repo, tmp_path, monkeypatch):
     original = extract_module.extract_chunk
 
