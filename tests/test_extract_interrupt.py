@@ -33,7 +33,8 @@ def uninterrupted(demo_repo):
 def start_slow_extraction(repo: Path, output: Path, workers: int) -> subprocess.Popen:
     command = [sys.executable, str(SLOW_CLI), "extract", "--repo", str(repo), "--collection", RUN_320,
                "-o", str(output), "--workers", str(workers)]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
 
 
 def wait_for_saved_parts(output: Path, process: subprocess.Popen, count: int = 1, timeout: float = 60):
@@ -79,7 +80,10 @@ def test_signals_save_the_checkpoint_and_stop_cleanly(demo_repo, tmp_path, unint
     output = tmp_path / "results.parquet"
     process = start_slow_extraction(demo_repo, output, workers=2)
     wait_for_saved_parts(output, process)
-    process.send_signal(signum)
+    if signum == signal.SIGTERM:
+        process.send_signal(signum)
+    else:
+        os.killpg(process.pid, signum)  # Ctrl-C and a hang-up reach the terminal's whole process group
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + signum, stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
