@@ -19,6 +19,7 @@ from .errors import BadInput, Cancelled, OutputError
 from .executors import open_executor, parse_executor, run_chunks
 from .exposures import ExposureSelection, query_exposures
 from .extract_rows import FIT_SECTIONS, SPECTRUM, extract_chunk, rows_frame
+from .locations import locate
 from .repo import butler_errors, open_repo
 from .worker_refs import PackedRefs, RepoLink
 
@@ -189,32 +190,10 @@ def read_chunk(link: RepoLink, refs: PackedRefs, expected: tuple[str, ...]):
 
     Locating happens where the chunk is read, so with several workers the lookups run in parallel too.
     """
-    return extract_chunk(locate(link.butler, refs.units()), expected)
-
-
-def locate(butler, units: list[tuple[int, dict]]) -> list[tuple[int, dict[str, str]]]:
-    """Each visit's file location per dataset type ('' where the datastore has no file for the ref)."""
-    wanted = [ref for _, by_type in units for ref in by_type.values()]
-    try:
-        with butler_errors("file lookup"):
-            uris = butler.get_many_uris(wanted, allow_missing=True)
-    except ImportError as exc:
-        raise BadInput(f"this repository's files need {exc.name or 'a module'}, which is not installed "
-                       f"({exc}); e.g. pip install 'lsst-resources[s3,http]'.") from exc
-    located = []
-    for visit, by_type in units:
-        locations = {}
-        for dataset_type, ref in by_type.items():
-            found = uris.get(ref)
-            primary = found.primaryURI if found else None
-            locations[dataset_type] = uri_location(primary) if primary else ""
-        located.append((visit, locations))
-    return located
-
-
-def uri_location(uri) -> str:
-    """A plain path for local files (fast to open), the full URI otherwise."""
-    return uri.ospath if uri.isLocal else uri.geturl()
+    butler = link.butler
+    with butler_errors("dataset type lookup"):
+        units = refs.units(butler)
+    return extract_chunk(locate(butler, units), expected)
 
 
 def _datastore_roots(butler) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import BadInput
-from .extract import DATASET_TYPES, locate
+from .extract import DATASET_TYPES
+from .locations import locate
 from .extract_rows import FIT_SECTIONS, SPECTRUM
 from .readers import FitParameters, Spectrum, UnreadableFile, read_fit_parameters, read_spectrum
 from .repo import INSTRUMENT, butler_errors

@@ -14,18 +14,32 @@ import uuid
 class RepoLink:
     """The repository as chunk readers see it: the caller's Butler here, a read-only copy in each worker.
 
-    Pickled, it carries the Butler's own pickled form, and a worker unpickles that once per extraction.
+    Pickled, it carries the Butler's own pickled form; a worker unpickles that once per extraction, when a
+    chunk first needs it, so a registry that cannot be opened fails that chunk rather than the worker process.
     """
 
     def __init__(self, butler) -> None:
-        self.butler = butler
+        self._butler = butler
         self.key = uuid.uuid4().hex
         self._pickled: bytes | None = None
 
+    @property
+    def butler(self):
+        """The Butler: the caller's, or this worker's copy for the same extraction."""
+        if self._butler is None:
+            self._butler = _worker_butler(self.key, self._pickled)
+        return self._butler
+
     def __reduce__(self):
         if self._pickled is None:
-            self._pickled = pickle.dumps(self.butler)
-        return _worker_link, (self.key, self._pickled)
+            self._pickled = pickle.dumps(self._butler)
+        return _received_link, (self.key, self._pickled)
+
+
+def _received_link(key: str, pickled: bytes) -> RepoLink:
+    link = RepoLink.__new__(RepoLink)
+    link._butler, link.key, link._pickled = None, key, pickled
+    return link
 
 
 KEPT_BUTLERS = 4
@@ -33,8 +47,8 @@ _WORKER_BUTLERS: dict[str, object] = {}
 _OPENING = threading.Lock()
 
 
-def _worker_link(key: str, pickled: bytes) -> RepoLink:
-    """The link in a worker process, opening its Butler for the first chunk of an extraction only.
+def _worker_butler(key: str, pickled: bytes):
+    """This process's Butler for extraction `key`, opened the first time a chunk of it asks.
 
     A few Butlers are kept (the latest extractions'), as a dask worker may serve several extractions at once.
     """
@@ -48,29 +62,30 @@ def _worker_link(key: str, pickled: bytes) -> RepoLink:
                 del _WORKER_BUTLERS[next(iter(_WORKER_BUTLERS))]
             with butler_errors("opening the repository in a worker"):
                 butler = _WORKER_BUTLERS[key] = pickle.loads(pickled)
-    link = RepoLink.__new__(RepoLink)
-    link.butler, link.key, link._pickled = butler, key, pickled
-    return link
+    return butler
 
 
 class PackedRefs:
-    """Visits with their refs by dataset type, as plain values that pickle and unpickle fast."""
+    """Visits with their refs by dataset type, as plain values that pickle and unpickle fast.
+
+    Dataset types travel by name (a pickled one needs the Butler's dimension universe in the receiving process
+    already): the receiver looks them up in its own Butler.
+    """
 
     def __init__(self, units: list[tuple[int, dict]]) -> None:
-        self.dataset_types = {}
-        self.rows = []
-        for visit, by_type in units:
-            for name, ref in by_type.items():
-                self.dataset_types.setdefault(name, ref.datasetType)
-                self.rows.append((visit, name, ref.id, ref.run, ref.dataId.required_values))
+        self.rows = [(visit, name, ref.id, ref.run, ref.dataId.required_values)
+                     for visit, by_type in units for name, ref in by_type.items()]
 
-    def units(self) -> list[tuple[int, dict]]:
-        """The visits again, in order, each with its refs by dataset type."""
+    def units(self, butler) -> list[tuple[int, dict]]:
+        """The visits again, in order, each with its refs by dataset type, rebuilt against `butler`."""
         from lsst.daf.butler import DataCoordinate, DatasetRef
 
+        dataset_types: dict[str, object] = {}
         units: dict[int, dict] = {}
         for visit, name, ref_id, run, values in self.rows:
-            dataset_type = self.dataset_types[name]
+            dataset_type = dataset_types.get(name)
+            if dataset_type is None:
+                dataset_type = dataset_types[name] = butler.get_dataset_type(name)
             data_id = DataCoordinate.from_required_values(dataset_type.dimensions, values)
             units.setdefault(visit, {})[name] = DatasetRef(dataset_type, data_id, run=run, id=ref_id,
                                                             conform=False)

@@ -335,7 +335,7 @@ def test_misplaced_missing_and_unrecorded_files_fail_their_visit(crafted, tmp_pa
 def test_refs_sent_to_a_worker_locate_the_same_files(butler):
     refs, _ = extract_module.find_refs(butler, RUN_320)
     units = [(visit, refs[visit]) for visit in sorted(refs)[:50]]
-    received = pickle.loads(pickle.dumps(PackedRefs(units))).units()
+    received = pickle.loads(pickle.dumps(PackedRefs(units))).units(butler)
     assert [visit for visit, _ in received] == [visit for visit, _ in units]
     for (_, sent), (_, got) in zip(units, received):
         assert {name: ref.id for name, ref in got.items()} == {name: ref.id for name, ref in sent.items()}
@@ -371,6 +371,7 @@ def test_a_worker_that_cannot_open_the_registry_says_so_in_one_line(demo_repo, t
     repo = copy_repo(demo_repo, tmp_path / "repo")
     pickled = pickle.dumps(RepoLink(open_repo(repo)))
     (repo / "gen3.sqlite3").write_bytes(b"this is not a database" * 100)
+    received = pickle.loads(pickled)
     with pytest.raises(RegistryUnavailable, match="registry cannot be read") as raised:
-        pickle.loads(pickled)
+        received.butler.isWriteable()
     assert "\n" not in str(raised.value)
