@@ -66,8 +66,9 @@ def open_executor(choice: ExecutorChoice,
         yield None, 1
         return
     if choice.kind == "process":
-        _start_resource_tracker()
-        pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=_process_context(preload),
+        context = _process_context(preload)
+        _start_helpers(context)
+        pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=context,
                                            initializer=_prepare_worker, initargs=(preload, os.getpid()))
         threading.Thread(target=_start_workers, args=(pool, choice.workers), daemon=True,
                          name="spectui-start-workers").start()
@@ -84,24 +85,42 @@ def open_executor(choice: ExecutorChoice,
         client.close()
 
 
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker, with /dev/null as its stderr when ours has no file descriptor.
+def _start_helpers(context) -> None:
+    """Start multiprocessing's resource tracker and fork server deaf to hang-ups, with a usable stderr.
 
-    A TUI replaces sys.stderr with a stand-in that has none, and the tracker would then fail to start.
+    A dropped SSH session sends SIGHUP to the whole process group: the extraction then stops and saves, which
+    needs these helpers alive (the workers ignore it too). Blocking the signal while they start makes them
+    inherit it blocked; the caller gets any hang-up that came meanwhile once it is unblocked. A TUI's stderr
+    stand-in has no file descriptor, and the tracker would fail to start with it.
     """
-    from multiprocessing import resource_tracker
+    from multiprocessing import forkserver, resource_tracker
 
+    hangup = {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, hangup)
     try:
-        if sys.stderr.fileno() >= 0:
+        with _stderr_with_descriptor():
             resource_tracker.ensure_running()
-            return
+            if context.get_start_method() == "forkserver":
+                forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+@contextlib.contextmanager
+def _stderr_with_descriptor() -> Iterator[None]:
+    """sys.stderr as it is when it has a file descriptor, else /dev/null for the duration."""
+    try:
+        usable = sys.stderr.fileno() >= 0
     except (AttributeError, OSError, ValueError):
-        pass
+        usable = False
+    if usable:
+        yield
+        return
     captured = sys.stderr
     with open(os.devnull, "w") as null:
         sys.stderr = null
         try:
-            resource_tracker.ensure_running()
+            yield
         finally:
             sys.stderr = captured
 

@@ -12,7 +12,7 @@ import time
 from spectui.core import extract as extract_module
 from spectui.core.extract_rows import extract_chunk
 
-SECONDS_PER_VISIT = 0.01
+SECONDS_PER_VISIT = 0.03
 
 
 def slow_extract_chunk(units, expected):
