@@ -119,6 +119,12 @@ def type_name(kind: pa.DataType) -> str:
     return str(kind)
 
 
+def column_note(name: str, kind: pa.DataType) -> str:
+    """The line about one column: its name, its type in words and what it means when known."""
+    meaning = describe_column(name)
+    return f" {name} · {type_name(kind)}" + (f" · {meaning}" if meaning else "")
+
+
 def holds_spectractor_results(names: Iterable[str]) -> bool:
     """True when some columns are Spectractor fit parameters or header quality keys."""
     return any(name in QUALITY_KEYS or describe_fit_parameter(split_fit(name)[0]) for name in names)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from textual.theme import BUILTIN_THEMES, Theme
 
-DEFAULT_THEME = "spectui-dark"
-
 DARK = Theme(
     name="spectui-dark",
     primary="#4EA1D3",

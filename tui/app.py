@@ -16,7 +16,8 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from spectui.core.errors import BadInput, SpectuiError
-from spectui.themes.builtin import DEFAULT_THEME, SPECTUI_THEMES, stylesheet_path
+from spectui.themes.builtin import SPECTUI_THEMES, stylesheet_path
+from spectui.themes.names import DEFAULT_THEME
 from spectui.themes.user_themes import load_user_themes
 
 from .long_lived import freeze_long_lived_objects
