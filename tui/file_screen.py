@@ -9,11 +9,12 @@ from textual.widgets import Label
 from textual.worker import Worker, WorkerState
 from textual_fastdatatable import DataTable
 
-from spectui.core.column_notes import SUFFIX_HELP, describe_column, holds_spectractor_results, type_name
+from spectui.core.column_notes import SUFFIX_HELP, column_note, holds_spectractor_results
 from spectui.core.table_files import FIRST_ROWS, TableFile
 
 from .arrow_display import ArrowDisplay
 from .fast_table import FastTable
+from .first_frame import first_rows_status
 from .table_screen import TableScreen
 
 VIEW_GROUP = "file-view"
@@ -41,20 +42,18 @@ class FileScreen(TableScreen):
     def compose_top(self) -> ComposeResult:
         yield Label("", id="column-note", classes="status-line", markup=False)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._show_first_rows()
-
-    def _show_first_rows(self) -> None:
-        """Draw the first rows at once, before the view (and pandas) exists."""
+    def compose_table(self) -> ComposeResult:
+        """The first rows, there from the start so that the table has the focus before any key arrives."""
         self.display_table = ArrowDisplay(self.opened.table.slice(0, FIRST_ROWS))
-        table = FirstRowsTable(self.display_table.every_row(), self._first_rows_drawn)
-        self.query_one("#table-slot").mount(table)
-        table.focus()
-        table.move_cursor(column=1)
-        shown = min(FIRST_ROWS, self.opened.table.num_rows)
-        total = f" of {self.opened.rows:,}" if self.opened.rows is not None else ""
-        self.update_status(f"first {shown:,}{total} rows shown · loading the rest…")
+        yield FirstRowsTable(self.display_table.every_row(), self._first_rows_drawn)
+
+    def on_mount(self) -> None:
+        """Put the cursor on the first data column and say what is shown, before the view (and pandas) exists."""
+        super().on_mount()
+        self.table.focus()
+        self.table.move_cursor(column=1)
+        self._show_column_note()
+        self.update_status(first_rows_status(self.opened))
 
     def _first_rows_drawn(self) -> None:
         """Give the frame a moment to reach the terminal before the view's work takes the processor."""
@@ -107,9 +106,7 @@ class FileScreen(TableScreen):
         if not 0 <= index < len(columns):
             return
         name = columns[index]
-        kind = type_name(self.opened.table.schema.field(name).type)
-        meaning = describe_column(name)
-        note = f" {name} · {kind}" + (f" · {meaning}" if meaning else "")
+        note = column_note(name, self.opened.table.schema.field(name).type)
         self.query_one("#column-note", Label).update(note)
 
     # Columns
@@ -141,15 +138,23 @@ class FileScreen(TableScreen):
 
 
 class FirstRowsTable(FastTable):
-    """The table of a file, calling back once the frame that first draws its rows is out."""
+    """The table of a file, calling back once the frame that first draws its rows is out.
+
+    That frame has no scroll bars (they come in the next one), like the frame drawn before the app started.
+    """
 
     def __init__(self, backend, on_drawn) -> None:
         super().__init__(backend, fixed_columns=2)
         self._on_drawn = on_drawn
+        self.styles.overflow_x = self.styles.overflow_y = "hidden"
 
     def render_line(self, y: int):
         line = super().render_line(y)
         if self._on_drawn is not None and y > 0:
             callback, self._on_drawn = self._on_drawn, None
-            self.call_after_refresh(callback)
+            self.call_after_refresh(self._drawn, callback)
         return line
+
+    def _drawn(self, callback) -> None:
+        self.styles.overflow_x = self.styles.overflow_y = "auto"
+        callback()

@@ -15,9 +15,9 @@ from spectui.core.table_files import TableFile
 from .app import SpectuiApp
 from .context_header import ContextHeader
 from .file_screen import FileScreen
+from .header_text import MAX_FILE_KEYS, file_fields
 from .screen_registry import SCREENS
 
-MAX_FILE_KEYS = 9
 REPOSITORY_SCREENS = frozenset(entry.title for entry in SCREENS)
 
 
@@ -33,11 +33,17 @@ class FilesApp(SpectuiApp):
     BINDINGS = [Binding(str(number), f"show_file({number})", f"File {number}", show=False,
                         id=f"files.file_{number}") for number in range(1, MAX_FILE_KEYS + 1)]
 
-    def __init__(self, files: list[TableFile], *, theme_name: str | None = None) -> None:
+    def __init__(self, files: list[TableFile], *, theme_name: str | None = None, first_frame=None) -> None:
+        """`first_frame`: the terminal holding the frame drawn before the app started, handed over on mount."""
         super().__init__(repo="", theme_name=theme_name)
+        self.first_frame = first_frame
         self.files = {number: opened for number, opened in enumerate(files, start=1)}
         for number, opened in self.files.items():
             self.add_mode(file_mode(number), partial(FileScreen, opened))
+
+    def on_mount(self) -> None:
+        if self.first_frame is not None:
+            self.first_frame.hand_over()
 
     def warm_up(self) -> None:
         """Nothing to open ahead: each file's screen reads its own file."""
@@ -49,11 +55,7 @@ class FilesApp(SpectuiApp):
 
     def header_fields(self) -> list[tuple[str, str]]:
         """The header's fields instead of repository, collection and run: this file, and the keys of all."""
-        path = str(self.files[self.file_number].path.absolute())
-        if len(self.files) == 1:
-            return [("file", path)]
-        keys = " ".join(str(number) for number in self.files if number <= MAX_FILE_KEYS)
-        return [(f"file {self.file_number}", path), ("switch", keys)]
+        return file_fields({number: opened.path for number, opened in self.files.items()}, self.file_number)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_screen":

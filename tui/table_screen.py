@@ -90,13 +90,17 @@ class TableScreen(SpectuiScreen):
     def compose(self) -> ComposeResult:
         yield ContextHeader()
         yield from self.compose_top()
-        yield Container(id="table-slot")
+        yield Container(*self.compose_table(), id="table-slot")
         yield Label("", id="status-line", classes="status-line", markup=False)
         yield PromptBar(id="prompt")
         yield Footer(compact=True)
 
     def compose_top(self) -> ComposeResult:
         """Widgets between the header and the table (none here)."""
+        yield from ()
+
+    def compose_table(self) -> ComposeResult:
+        """A table to show from the start, before the view exists (none here: it comes with the view)."""
         yield from ()
 
     def on_mount(self) -> None:

@@ -1,0 +1,173 @@
+"""The frame `spectui open` draws before Textual is imported: the app's own first frame, cell for cell, and a
+terminal given back as it was; bad files still stop with one line and no frame."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.cells import cell_len
+from rich.style import Style
+from textual._compositor import CompositorUpdate
+
+from spectui.core.table_files import open_table_file
+from spectui.tui.files_app import FilesApp
+from spectui.tui.first_frame import FIRST_FRAME_STYLES, first_frame_theme, frame_lines, render
+from test_tmux import Terminal, spectui_command
+from tui_support import config_dir, wait_for  # noqa: F401  (autouse fixture)
+
+ROWS = 4000
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, str]:
+    """A results table as the notebooks leave it, big enough for a first block (CSV) and a first batch."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({
+        "id": 2023010100000 + np.arange(ROWS),
+        "DATE-OBS": pd.Timestamp("2023-01-01T01:00:00Z") + pd.to_timedelta(np.arange(ROWS) * 97, unit="s"),
+        "TARGET": rng.choice(["HD38666", "HD185975", "HDé2811"], ROWS),
+        "D2CCD": np.round(rng.normal(187.0, 0.2, ROWS), 4),
+        "PSF_REG": rng.normal(0.02, 0.01, ROWS),
+        "PWV [mm]_y": rng.normal(4.0, 1.0, ROWS),
+        "seq_num": pd.array([None if i % 7 == 0 else i for i in range(ROWS)], dtype="Int64"),
+        "note": [None if i % 5 else "ok" for i in range(ROWS)],
+    })
+    folder = tmp_path_factory.mktemp("first-frame")
+    for column in range(30):
+        frame[f"VAOD_{column}_x"] = rng.random(ROWS)
+    frame.to_csv(folder / "results.csv")
+    frame.to_parquet(folder / "results.parquet", index=False)
+    frame[["id", "TARGET"]].head(3).to_csv(folder / "narrow.csv", index=False)
+    return {name: str(folder / name) for name in ("results.csv", "results.parquet", "narrow.csv")}
+
+
+async def app_first_frame(opened, theme: str, size: tuple[int, int]) -> list[list[tuple[str, Style]]]:
+    """The app's first frame, as (character, style) cells per line."""
+    app = FilesApp(opened, theme_name=theme)
+    frames = []
+    display = app._display
+
+    def record(screen, renderable) -> None:
+        display(screen, renderable)
+        if isinstance(renderable, CompositorUpdate) and not frames:
+            frames.append([cells([(segment.text, segment.style or Style()) for segment in strip])
+                           for strip in screen._compositor.render_strips()])
+
+    app._display = record
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: frames)
+    return frames[0]
+
+
+def cells(runs) -> list[tuple[str, tuple]]:
+    """Each terminal cell of a line: its character ('' for the second half of a wide one) and its look."""
+    out = []
+    for text, style in runs:
+        look = looks(style)
+        for character in text:
+            out.append((character, look))
+            if cell_len(character) == 2:
+                out.append(("", look))
+    return out
+
+
+def looks(style: Style) -> tuple:
+    """What a style shows: colours and attributes (not the app's mouse metadata)."""
+    def colour(value):
+        return value and (value.type, value.number, value.triplet)
+
+    return (colour(style.color), colour(style.bgcolor), bool(style.bold), bool(style.dim), bool(style.italic),
+            bool(style.underline), bool(style.reverse), bool(style.strike))
+
+
+@pytest.mark.parametrize("names, size", [
+    (["results.csv"], (120, 40)),
+    (["results.parquet"], (80, 24)),
+    (["results.csv", "results.parquet"], (120, 40)),
+    (["narrow.csv"], (60, 12)),
+])
+@pytest.mark.parametrize("theme", sorted(FIRST_FRAME_STYLES))
+async def test_the_first_frame_is_the_apps_first_frame_cell_for_cell(files, names, size, theme):
+    opened = [open_table_file(files[name]) for name in names]
+    drawn = frame_lines(opened, theme, *size)
+    assert drawn is not None
+    ours = [cells([(text, Style.parse(style)) for text, style in line]) for line in drawn]
+    assert ours == await app_first_frame(opened, theme, size)
+
+
+def test_no_first_frame_when_it_could_not_be_exact(files, tmp_path, config_dir):  # noqa: F811
+    opened = [open_table_file(files["results.csv"])]
+    assert frame_lines(opened, "someone-elses-theme", 120, 40) is None
+    assert frame_lines(opened, "spectui-dark", 120, 4) is None
+    assert frame_lines(opened, "spectui-dark", 30, 40) is None, "the header would not fit"
+    flags = tmp_path / "flags.csv"
+    pd.DataFrame({"id": [1, 2], "good": [True, False]}).to_csv(flags, index=False)
+    assert frame_lines([open_table_file(flags)], "spectui-dark", 120, 40) is None, "a check mark is not text"
+    assert first_frame_theme(None) == "spectui-dark" and first_frame_theme("spectui-light") == "spectui-light"
+    (config_dir / "config.toml").write_text('theme = "spectui-high-contrast"\n')
+    assert first_frame_theme(None) == "spectui-high-contrast"
+    (config_dir / "themes").mkdir()
+    (config_dir / "themes" / "mine.toml").write_text('name = "mine"\nprimary = "#123456"\n')
+    assert first_frame_theme(None) is None
+
+
+def test_the_frame_is_written_in_the_terminals_colours(files):
+    lines = frame_lines([open_table_file(files["narrow.csv"])], "spectui-dark", 60, 12)
+    assert "\x1b[1;38;2;216;222;233;48;2;34;44;56m spectui · narrow.csv " in render(lines, "truecolor")
+    assert "\x1b[48;5;17m" in render(lines, "256")
+    plain = render(lines, None)
+    assert plain.startswith("\x1b[1;1H spectui · narrow.csv ") and not re.search(r"\x1b\[[0-9;]*m", plain)
+
+
+SLOW_APP = """
+import importlib.abc, sys, time
+
+class SlowTextual(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "textual.app":
+            time.sleep(2)
+        return None
+
+sys.meta_path.insert(0, SlowTextual())
+"""
+
+
+def test_spectui_open_in_tmux_draws_the_rows_first_keeps_the_keys_and_restores_the_terminal(files, tmp_path):
+    """With the app's import slowed down, the first frame is on screen alone for a while: keys typed then
+    move the cursor once the app runs, and the terminal echoes again after it quits."""
+    (tmp_path / "slow").mkdir()
+    (tmp_path / "slow" / "sitecustomize.py").write_text(SLOW_APP)
+    command = (f"export PYTHONPATH={tmp_path}/slow; " + spectui_command(tmp_path, "open", files["results.csv"])
+               + "; stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo'; sleep 30")
+    for size in ((120, 40), (80, 24)):
+        terminal = Terminal(f"first-frame-{size[0]}", *size)
+        try:
+            terminal.start(command)
+            shown = terminal.wait_until(lambda text: text.splitlines()[-2].startswith(" first 500 rows shown"),
+                                        "the whole first frame")
+            lines = shown.splitlines()
+            assert lines[0].startswith(" spectui · results.csv  file ") and "2023010100000" in lines[3]
+            assert not lines[-1].strip(), "the footer's keys come with the app"
+            terminal.keys("l")
+            terminal.wait_until(lambda text: text.splitlines()[1].startswith(" DATE-OBS · time (UTC)"),
+                                "the cursor moved by the key typed on the first frame")
+            terminal.keys("q")
+            shown = terminal.wait_until(lambda text: "echo" in text.split(), "the shell's terminal settings")
+            assert "-echo" not in shown.split() and "spectui ·" not in shown
+        finally:
+            terminal.close()
+
+
+def test_a_bad_file_in_a_terminal_gives_one_line_status_2_and_no_frame(files, tmp_path):
+    terminal = Terminal("bad-file", 120, 40)
+    try:
+        terminal.start(spectui_command(tmp_path, "open", files["results.csv"], "missing.parquet")
+                       + "; echo status=$?; sleep 30")
+        shown = terminal.wait_for("status=")
+        lines = [line for line in shown.splitlines() if line.strip()]
+        assert lines == ["spectui: error: no such file: missing.parquet.", "status=2"], shown
+    finally:
+        terminal.close()
