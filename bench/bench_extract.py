@@ -5,7 +5,8 @@ Every figure is measured in a fresh process, timed from after the imports to the
   spectrum's header blocks up to END and `json.loads` each fit file: the least work that gets the same values
   (also shown with the fit files read as bytes and not parsed, for reference);
 - spectui: `extract()` to a Parquet file with 1 and 2 workers (the same work plus parsing, the typed table,
-  the checkpoint and the output file);
+  the checkpoint and the output file; it locates files from the local datastore's records table, which is
+  cheaper than `get_many_uris`, and with 2 workers each worker locates and reads its own chunks);
 - seed-style: what the notebooks did per visit (a per-ref `getURI` for each of the three dataset types, the
   whole FITS file opened with astropy, json + numpy for the fits, `df.loc[len(df)] = row` into three
   DataFrames, then a positional merge), on the first SEED_VISITS visits, scaled linearly to all visits:
