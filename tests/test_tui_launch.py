@@ -4,16 +4,19 @@ of the Butler or pandas, and the real command does both in a terminal."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pandas as pd
 import pytest
 
 from spectui.core import exposure_cache
 from spectui.core.errors import BadQuery, Cancelled, RepoNotFound
-from spectui.core.exposure_process import ExposureQueryProcess
+from spectui.core.exposure_process import BACKGROUND_NICENESS, ExposureQueryProcess
 from spectui.core.exposures import ExposureSelection, query_exposures
 from spectui.tui.app import SpectuiApp
 from test_tmux import Terminal, spectui_command
@@ -37,6 +40,32 @@ def test_the_query_process_answers_as_the_butler_does_and_saves_the_list(demo_re
     assert query.process.wait(60) == 0
     table, _ = exposure_cache.load_saved(str(demo_repo), ExposureSelection())
     pd.testing.assert_frame_equal(table.to_pandas(), science)
+
+
+def priorities_while_running(query: ExposureQueryProcess) -> set[int]:
+    """The scheduling priorities (nice values) the query process had while it ran to its end."""
+    seen: set[int] = set()
+
+    def sample() -> None:
+        while query.process.poll() is None:
+            try:
+                seen.add(os.getpriority(os.PRIO_PROCESS, query.process.pid))
+            except ProcessLookupError:
+                return
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    query.result()
+    query.process.wait(60)
+    sampler.join()
+    return seen
+
+
+def test_the_query_process_yields_the_processor_only_while_a_saved_list_is_drawn(demo_repo, science):
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert priorities_while_running(ExposureQueryProcess(str(demo_repo))) == {mine}
+    assert mine + BACKGROUND_NICENESS in priorities_while_running(ExposureQueryProcess(str(demo_repo)))
 
 
 def test_the_query_process_reports_spectui_errors_by_kind_and_line(demo_repo, tmp_path):

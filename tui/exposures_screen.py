@@ -88,6 +88,8 @@ class ExposuresScreen(TableScreen):
         if saved is not None:
             self._present(load, selection, *saved)
         if launched is not None:
+            if saved is None:
+                import pandas  # noqa: F401  (loaded while the query process works, rather than after its answer)
             try:
                 table = launched.result()
             except Cancelled:
