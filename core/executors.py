@@ -188,7 +188,8 @@ def run_chunks(executor: futures.Executor | None, slots: int, function: Callable
                on_done: Callable[[object], None], cancel: threading.Event) -> bool:
     """Run `function(*chunk)` for every chunk, calling `on_done(result)` in this thread as each finishes.
 
-    Returns False when cancelled; chunks already running are still finished and handed over first.
+    Returns False when cancelled; chunks already running are still finished and handed over first. When a
+    chunk fails, no more are started, the ones running are finished and handed over, then its error is raised.
     """
     if executor is None:
         for chunk in chunks:
@@ -199,23 +200,33 @@ def run_chunks(executor: futures.Executor | None, slots: int, function: Callable
     pending: set[futures.Future] = set()
     chunk_iter = iter(chunks)
     exhausted = False
+    failure: Exception | None = None
     try:
         while True:
-            while not exhausted and not cancel.is_set() and len(pending) < slots * IN_FLIGHT_PER_SLOT:
+            while (failure is None and not exhausted and not cancel.is_set()
+                   and len(pending) < slots * IN_FLIGHT_PER_SLOT):
                 chunk = next(chunk_iter, None)
                 if chunk is None:
                     exhausted = True
                 else:
                     pending.add(executor.submit(function, *chunk))
             if not pending:
+                if failure is not None:
+                    raise failure
                 return not cancel.is_set()
             if cancel.is_set():
                 for future in pending:
                     future.cancel()
             done, pending = futures.wait(pending, timeout=POLL_SECONDS, return_when=futures.FIRST_COMPLETED)
             for future in done:
-                if not future.cancelled():
-                    on_done(_result(future))
+                if future.cancelled():
+                    continue
+                try:
+                    result = _result(future)
+                except Exception as exc:
+                    failure = failure or exc
+                    continue
+                on_done(result)
     finally:
         for future in pending:
             future.cancel()
@@ -225,5 +236,4 @@ def _result(future: futures.Future):
     try:
         return future.result()
     except futures.BrokenExecutor as exc:
-        raise SpectuiError("a worker process died (out of memory or killed); the finished chunks are saved: "
-                           "run again with --resume.") from exc
+        raise SpectuiError("a worker process died (out of memory or killed).") from exc

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .checkpoint import Checkpoint
-from .errors import BadInput, Cancelled, OutputError
+from .errors import BadInput, Cancelled, OutputError, SpectuiError
 from .executors import open_executor, parse_executor, run_chunks
 from .exposures import ExposureSelection, query_exposures
 from .extract_rows import FIT_SECTIONS, SPECTRUM, extract_chunk, rows_frame
@@ -115,7 +115,14 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
                 return largest if measured >= largest else max(MIN_CHUNK, measured)
 
             chunks = _chunks(RepoLink(butler), todo, refs, expected, chunk_size)
-            completed = run_chunks(pool, slots, read_chunk, chunks, finished, cancel)
+            try:
+                completed = run_chunks(pool, slots, read_chunk, chunks, finished, cancel)
+            except SpectuiError as exc:
+                if not checkpoint or not tracker.done:
+                    raise
+                raise type(exc)(f"{exc.message.rstrip('.')}; {tracker.done} of {len(refs)} visits are saved "
+                                f"in {checkpoint.directory}: once that is put right, run the same command "
+                                "with --resume to finish.") from exc
         if not completed:
             where = (f"{tracker.done} are saved in {checkpoint.directory}: run the same command with --resume to "
                      "finish" if checkpoint else "nothing was saved")

@@ -28,6 +28,26 @@ def quiet_butler_logs() -> None:
     logging.getLogger("lsst").setLevel(logging.ERROR)
     logging.getLogger(BUTLER_CREATION_LOG).setLevel(logging.CRITICAL)
     warnings.filterwarnings("ignore", category=FutureWarning, module="lsst.*")
+    _wait_less_on_a_locked_registry()
+
+
+REGISTRY_WAIT_MS = 20_000
+
+
+def _wait_less_on_a_locked_registry() -> None:
+    """Give up on a locked SQLite registry after 20 s, not the Butler's 5 minutes (Ctrl-C cannot stop a wait)."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    if not event.contains(Pool, "checkout", _short_busy_timeout):
+        event.listen(Pool, "checkout", _short_busy_timeout)
+
+
+def _short_busy_timeout(dbapi_connection, record, proxy) -> None:
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {REGISTRY_WAIT_MS}")
 
 
 def open_repo(repo: str | os.PathLike):

@@ -375,3 +375,24 @@ def test_a_worker_that_cannot_open_the_registry_says_so_in_one_line(demo_repo, t
     with pytest.raises(RegistryUnavailable, match="registry cannot be read") as raised:
         received.butler.isWriteable()
     assert "\n" not in str(raised.value)
+
+
+def test_a_chunk_failing_midway_says_how_much_is_saved_and_to_resume(demo_repo, tmp_path, monkeypatch):
+    from spectui.core.errors import RegistryUnavailable
+
+    real, calls = extract_module.extract_chunk, []
+
+    def failing_third(units, expected):
+        calls.append(len(units))
+        if len(calls) == 3:
+            raise RegistryUnavailable("the repository's registry cannot be read (file lookup: database is locked).")
+        return real(units, expected)
+
+    monkeypatch.setattr(extract_module, "extract_chunk", failing_third)
+    output = tmp_path / "r.parquet"
+    with pytest.raises(RegistryUnavailable) as raised:
+        extract(demo_repo, RUN_320, output)
+    saved = sum(calls[:2])
+    assert f"database is locked); {saved} of " in str(raised.value)
+    assert str(raised.value).endswith("run the same command with --resume to finish.")
+    assert not output.exists()
