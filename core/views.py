@@ -407,8 +407,12 @@ def bar(fraction: float, width: int) -> str:
 
 
 def default_export_path(directory: str | os.PathLike, stem: str, suffix: str = ".csv") -> Path:
-    """A file in `directory` named after `stem` that does not exist yet (stem.csv, stem-2.csv, ...)."""
+    """A file in `directory` named after `stem` that does not exist yet (stem.csv, stem-2.csv, ...).
+
+    The name is always a plain file name in `directory`: separators and leading dots in `stem` are replaced.
+    """
     folder = Path(directory).expanduser()
+    stem = re.sub(r"[\\/\x00]+", "_", stem).lstrip(".") or "export"
     candidate = folder / f"{stem}{suffix}"
     number = 2
     while candidate.exists():

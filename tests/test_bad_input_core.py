@@ -12,6 +12,7 @@ from spectui.core.errors import SpectuiError
 from spectui.core.exposures import ExposureSelection, parse_day_obs, query_exposures
 from spectui.core.repo import open_repo
 from spectui.core.tables import read_table
+from spectui.core.views import default_export_path
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 WHERE_ALPHABET = st.sampled_from(list("exposure.seq_num day_obs zenith_angle target_name ()'=<>!, AND OR NOT 123"))
@@ -84,3 +85,11 @@ def test_config_files(tmp_path, payload):
         assert str(path) in exc.message
     else:
         assert isinstance(config, dict)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stem=st.one_of(st.text(max_size=30), st.sampled_from(["..", "../../etc/passwd", "/tmp/x", "a/../../b",
+                                                             "~", ".hidden", "u/dagoret/run"])))
+def test_default_export_names_stay_in_the_chosen_directory(tmp_path, stem):
+    path = default_export_path(tmp_path, stem)
+    assert path.parent == tmp_path and path.name not in (".csv", "..csv") and not path.name.startswith(".")

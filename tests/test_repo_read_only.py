@@ -1,4 +1,5 @@
-"""The Butler repository is never written: every command runs on a read-only mount of it and changes nothing."""
+"""The Butler repository is never written: every command and every screen runs on a read-only mount of it and
+changes nothing."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def fingerprint(root: Path) -> dict[str, str]:
     return prints
 
 
-def test_every_command_works_on_a_read_only_repository(demo_repo, tmp_path):
+def test_every_command_and_screen_works_on_a_read_only_repository(demo_repo, tmp_path):
     spectui = str(Path(sys.executable).parent / "spectui")
     before = fingerprint(demo_repo)
     mount = tmp_path / "ro"
@@ -40,9 +41,11 @@ def test_every_command_works_on_a_read_only_repository(demo_repo, tmp_path):
         f"extract --repo {mount} -c {RUNS[2].name} -o {out}/results.parquet --workers 2",
         f"compare {RUNS[2].name} {RUNS[1].name} --repo {mount}",
     ]
+    screens = f"{sys.executable} {Path(__file__).with_name('read_only_screens.py')} {mount} {RUNS[2].name}"
     script = "set -e\n" + f"mkdir -p {mount}\nmount --bind {demo_repo} {mount}\nmount -o remount,ro,bind {mount}\n"
     script += f"touch {mount}/probe 2>/dev/null && exit 3\n"
     script += "".join(f"{spectui} {command} > /dev/null\n" for command in commands)
+    script += f"cd {out}\n{screens}\n"
     assert shutil.which("unshare"), "the read-only mount needs util-linux's unshare"
     done = subprocess.run(["unshare", "--map-root-user", "--mount", "sh", "-c", script],
                           capture_output=True, text=True)
