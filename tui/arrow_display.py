@@ -34,6 +34,41 @@ class MeasuredBackend(ArrowBackend):
         self._column_content_widths = list(widths)
 
 
+class ViewBackend(MeasuredBackend):
+    """Shows the rows of a table at `positions`, in that order, reading cells in place (nothing is copied).
+
+    With `selected`, column 0 is the selection mark of each shown row (the table has an empty column there).
+    """
+
+    def __init__(self, data: pa.Table, widths: Sequence[int], positions: np.ndarray,
+                 selected: np.ndarray | None) -> None:
+        super().__init__(data, widths)
+        self._positions = positions
+        self._selected = selected
+
+    @property
+    def row_count(self) -> int:
+        return len(self._positions)
+
+    @property
+    def source_row_count(self) -> int:
+        return len(self._positions)
+
+    def get_cell_at(self, row_index: int, column_index: int):
+        if self._selected is not None and column_index == 0:
+            return SELECTED_MARK if self._selected[row_index] else ""
+        return super().get_cell_at(int(self._positions[row_index]), column_index)
+
+    def get_row_at(self, index: int):
+        row = list(super().get_row_at(int(self._positions[index])))
+        if self._selected is not None:
+            row[0] = SELECTED_MARK if self._selected[index] else ""
+        return row
+
+    def get_column_at(self, column_index: int):
+        return [self.get_cell_at(row, column_index) for row in range(self.row_count)]
+
+
 class ArrowDisplay:
     """An Arrow table ready to show (floats as aligned decimals, widths known), drawn as views of its rows."""
 
@@ -43,16 +78,16 @@ class ArrowDisplay:
         self.widths = column_widths(self.table)
 
     def backend(self, positions: np.ndarray, columns: Sequence[str],
-                selected: np.ndarray | None) -> MeasuredBackend:
-        """The rows at `positions`, the given columns, after a selection-mark column when `selected` is given."""
-        view = self.table.select(list(columns)).take(int64_array(positions))
+                selected: np.ndarray | None) -> ViewBackend:
+        """The rows at `positions` (read in place) in the given columns, after a selection-mark column if `selected`."""
+        view = self.table.select(list(columns))
         widths = [self.widths[c] for c in columns]
         if selected is not None:
-            view = view.add_column(0, " ", selection_marks(selected))
+            view = view.add_column(0, " ", pa.nulls(self.table.num_rows, pa.string()))
             widths = [1, *widths]
-        return MeasuredBackend(view, widths)
+        return ViewBackend(view, widths, np.asarray(positions, dtype=np.int64), selected)
 
-    def every_row(self) -> MeasuredBackend:
+    def every_row(self) -> ViewBackend:
         """Every row in table order, every column, no row selected."""
         rows = self.table.num_rows
         return self.backend(np.arange(rows), self.table.column_names, np.zeros(rows, dtype=bool))
@@ -80,22 +115,6 @@ def float_values(column: pa.ChunkedArray) -> np.ndarray:
     parts = [np.frombuffer(chunk.buffers()[1], dtype=dtype, count=len(chunk),
                            offset=chunk.offset * dtype.itemsize) for chunk in present.chunks if len(chunk)]
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
-
-
-def int64_array(values: np.ndarray) -> pa.Array:
-    """Integers as an Arrow int64 array, made from their buffer."""
-    values = np.ascontiguousarray(values, dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
-
-
-def selection_marks(selected: np.ndarray) -> pa.Array:
-    """The selection mark for each selected row and an empty string for the others, made from buffers."""
-    mark = SELECTED_MARK.encode()
-    selected = np.asarray(selected, dtype=bool)
-    offsets = np.zeros(len(selected) + 1, dtype=np.int32)
-    np.cumsum(selected * len(mark), out=offsets[1:])
-    data = mark * int(selected.sum())
-    return pa.Array.from_buffers(pa.string(), len(selected), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def number_width(column: pa.ChunkedArray) -> int:

@@ -16,44 +16,9 @@ from textual_fastdatatable import ArrowBackend, DataTable
 
 from spectui.core.views import decimal_places
 
-from .arrow_display import SELECTED_MARK, MeasuredBackend, fit_cell, plain_cell
+from .arrow_display import MeasuredBackend, ViewBackend, fit_cell, plain_cell
 
 MAX_COLUMN_WIDTH = 40
-
-
-class ViewBackend(MeasuredBackend):
-    """Shows the rows of a table at `positions`, in that order, reading cells in place (nothing is copied).
-
-    With `selected`, column 0 is the selection mark of each shown row (the table has an empty column there).
-    """
-
-    def __init__(self, data: pa.Table, widths: Sequence[int], positions: np.ndarray,
-                 selected: np.ndarray | None) -> None:
-        super().__init__(data, widths)
-        self._positions = positions
-        self._selected = selected
-
-    @property
-    def row_count(self) -> int:
-        return len(self._positions)
-
-    @property
-    def source_row_count(self) -> int:
-        return len(self._positions)
-
-    def get_cell_at(self, row_index: int, column_index: int):
-        if self._selected is not None and column_index == 0:
-            return SELECTED_MARK if self._selected[row_index] else ""
-        return super().get_cell_at(int(self._positions[row_index]), column_index)
-
-    def get_row_at(self, index: int):
-        row = list(super().get_row_at(int(self._positions[index])))
-        if self._selected is not None:
-            row[0] = SELECTED_MARK if self._selected[index] else ""
-        return row
-
-    def get_column_at(self, column_index: int):
-        return [self.get_cell_at(row, column_index) for row in range(self.row_count)]
 
 
 class DisplayTable:
