@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import sys
 import secrets
 from collections.abc import Callable, Iterator
@@ -12,6 +14,7 @@ from pathlib import Path
 from .errors import BadInput, OutputError
 from .locks import output_lock
 
+PART_NAME = re.compile(r"[0-9a-f]{12}\.part")
 PARQUET_SUFFIXES = (".parquet", ".parquet.gz", ".parquet.gzip", ".pq", ".gzip")
 WRITE_FORMATS = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".npy": "npy"}
 
@@ -70,9 +73,20 @@ def write_table(frame, path: str | os.PathLike, *, fmt: str | None = None) -> Pa
         "json": lambda f, p: f.to_json(p, orient="records", date_format="iso", indent=None),
         "npy": _write_npy,
     }
-    with output_lock(path), atomic_path(path) as tmp:
-        writers[fmt](frame, tmp)
+    with output_lock(path):
+        _remove_abandoned_parts(Path(path).expanduser())
+        with atomic_path(path) as tmp:
+            writers[fmt](frame, tmp)
     return Path(path)
+
+
+def _remove_abandoned_parts(target: Path) -> None:
+    """Delete temporary files a killed writer of `target` left (safe: this process holds its output lock)."""
+    parent = target.parent if str(target.parent) else Path(".")
+    for part in parent.glob(f".{glob.escape(target.name)}.*.part"):
+        if PART_NAME.fullmatch(part.name[len(target.name) + 2:]):
+            with contextlib.suppress(OSError):
+                part.unlink()
 
 
 def to_records(frame):

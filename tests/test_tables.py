@@ -111,3 +111,41 @@ def test_written_files_get_the_usual_permissions(frame, tmp_path):
     finally:
         os.umask(previous)
     assert stat.S_IMODE((tmp_path / "t.csv").stat().st_mode) == 0o644
+
+
+KILLED_WRITER = """
+import sys, time
+import pandas as pd
+from spectui.core.tables import write_table
+
+real = pd.DataFrame.to_parquet
+
+def part_then_hang(self, path, **options):
+    real(self.iloc[:10], path, **options)
+    print("writing", flush=True)
+    time.sleep(120)
+
+pd.DataFrame.to_parquet = part_then_hang
+write_table(pd.DataFrame({"id": range(100_000), "x": 2.0}), sys.argv[1])
+"""
+
+
+def test_kill_9_during_an_export_keeps_the_previous_file_and_the_next_write_cleans_up(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "out.parquet"
+    previous = pd.DataFrame({"id": [1, 2, 3], "x": 1.0})
+    write_table(previous, target)
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(target)], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "writing"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    pd.testing.assert_frame_equal(pd.read_parquet(target), previous)
+    assert len(list(tmp_path.glob(".out.parquet.*.part"))) == 1
+    (tmp_path / ".out.parquet.notours.part").write_text("someone else's file")
+    newer = pd.DataFrame({"id": [4, 5], "x": 3.0})
+    write_table(newer, target)
+    pd.testing.assert_frame_equal(pd.read_parquet(target), newer)
+    assert sorted(p.name for p in tmp_path.glob(".*part")) == [".out.parquet.notours.part"]
