@@ -244,9 +244,9 @@ class _Tracker:
     def __init__(self, callback: Callable[[Progress], None] | None) -> None:
         self.callback = callback
         self.started = time.perf_counter()
-        self.reading_since = self.started
+        self.rate_since: float | None = None
         self.last = 0.0
-        self.total = self.done = self.saved = self.ok = self.partial = self.failed = 0
+        self.total = self.done = self.rate_base = self.ok = self.partial = self.failed = 0
         self.unreported: list[tuple[int, str]] = []
 
     def elapsed(self) -> float:
@@ -256,12 +256,12 @@ class _Tracker:
         self.total = total
         for table in saved:
             self._count(table)
-        self.saved = self.done
-        self.reading_since = time.perf_counter()
         self.emit("read", force=True)
 
     def add(self, table) -> None:
         self._count(table)
+        if self.rate_since is None:
+            self.rate_since, self.rate_base = time.perf_counter(), self.done
         self.emit("read")
 
     def _count(self, table) -> None:
@@ -276,9 +276,14 @@ class _Tracker:
             self.unreported += [(v, e) for v, s, e in zip(ids, statuses, errors) if s == "failed"]
 
     def rate(self) -> float:
-        """Visits read per second in this run (0 until a chunk is back)."""
-        fresh = self.done - self.saved
-        return fresh / max(time.perf_counter() - self.reading_since, 1e-9) if fresh else 0.0
+        """Visits read per second since the first chunk came back (0 until the next one does).
+
+        Timing from the first chunk leaves out the workers' start-up, which would make early estimates too slow.
+        """
+        fresh = self.done - self.rate_base
+        if self.rate_since is None or not fresh:
+            return 0.0
+        return fresh / max(time.perf_counter() - self.rate_since, 1e-9)
 
     def emit(self, phase: str, force: bool = False) -> None:
         now = time.perf_counter()

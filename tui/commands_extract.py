@@ -108,9 +108,9 @@ class _ProgressLine:
         else:
             share = p.done / p.total if p.total else 1.0
             filled = int(share * 24)
-            eta = f"  ETA {_duration(p.eta)}" if p.eta is not None else ""
+            speed = f"{p.rate:,.0f}/s  ETA {_duration(p.eta)}  " if p.rate and p.eta is not None else ""
             text = (f"[{'#' * filled}{'.' * (24 - filled)}] {p.done}/{p.total} visits {share:4.0%}  "
-                    f"{p.rate:,.0f}/s{eta}  ok {p.ok}  partial {p.partial}  failed {p.failed}")
+                    f"{speed}ok {p.ok}  partial {p.partial}  failed {p.failed}")
         self.width = max(self.width, len(text))
         sys.stderr.write("\r" + text.ljust(self.width))
         sys.stderr.flush()
