@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 HEADER_KEYS = {
     "TARGET": "target name", "REDSHIFT": "target redshift", "GRATING": "disperser (e.g. holo4_003)",
@@ -66,9 +68,10 @@ SUFFIX_HELP = ("Column names from the notebooks: a fit parameter found in both f
                "_spectrogram and _spectrum. _err is the parameter's 1σ error. ex_ columns come from the "
                "exposure list merged in by id. C lists every column with its type and meaning.")
 QUALITY_KEYS = frozenset({"D2CCD", "CHI2_FIT", "PSF_REG", "PIXSHIFT"})
-TYPE_NAMES = (("integer", pa.types.is_integer), ("number", pa.types.is_floating),
-              ("number", pa.types.is_decimal), ("true/false", pa.types.is_boolean),
-              ("text", pa.types.is_string), ("text", pa.types.is_large_string), ("date", pa.types.is_date))
+TYPE_NAMES = (("integer", "is_integer"), ("number", "is_floating"), ("number", "is_decimal"),
+              ("true/false", "is_boolean"), ("text", "is_string"), ("text", "is_large_string"),
+              ("date", "is_date"))
+"""Each Arrow type's name in words, by the `pyarrow.types` test that recognises it."""
 MERGED = "from the exposure list, merged by id"
 
 
@@ -111,18 +114,20 @@ def describe_fit_parameter(label: str) -> str:
 
 def type_name(kind: pa.DataType) -> str:
     """A column's Arrow type in words: integer, number, text, time (UTC), ..."""
+    import pyarrow as pa
+
     if pa.types.is_timestamp(kind):
         return f"time ({kind.tz})" if kind.tz else "time"
     for name, test in TYPE_NAMES:
-        if test(kind):
+        if getattr(pa.types, test)(kind):
             return name
     return str(kind)
 
 
-def column_note(name: str, kind: pa.DataType) -> str:
-    """The line about one column: its name, its type in words and what it means when known."""
+def column_note(name: str, kind: str) -> str:
+    """The line about one column: its name, its type in words (see type_name) and what it means when known."""
     meaning = describe_column(name)
-    return f" {name} · {type_name(kind)}" + (f" · {meaning}" if meaning else "")
+    return f" {name} · {kind}" + (f" · {meaning}" if meaning else "")
 
 
 def holds_spectractor_results(names: Iterable[str]) -> bool:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
-ID_COLUMN = re.compile(r"(ex_)?(id|ID|visit|exposure|day_obs|seq_num|dayObs|seqNum)")
-UTC_COLUMNS = ("DATE-OBS",)
+from .table_shape import ID_COLUMN, UTC_COLUMNS
+
 EXACT_FLOAT_INTEGERS = 2.0 ** 53
 UTC_NANOSECONDS = pa.timestamp("ns", tz="UTC")
 

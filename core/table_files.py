@@ -16,14 +16,12 @@ from pathlib import Path
 import pyarrow as pa
 
 from .column_types import typed_table
+from .csv_head import CsvHead
 from .errors import BadInput
+from .table_shape import CSV_BLOCK_BYTES, FIRST_ROWS, ROW_KEY, kept_columns, unique_names
 from .tables import load_record_array, table_format
 
 READ_FORMATS = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".npy": "npy"}
-FIRST_ROWS = 500
-CSV_BLOCK_BYTES = 1 << 20
-ROW_KEY = "row"
-SAVED_INDEX_NAMES = ("", "Unnamed: 0", "__index_level_0__")
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -36,6 +34,8 @@ class TableFile:
     rows: int | None
     table: pa.Table
     key: str
+    head: CsvHead | None = None
+    """For a CSV file, its first rows as the standard library read them (and the first frame showed them)."""
 
     @property
     def name(self) -> str:
@@ -79,10 +79,7 @@ def open_table_file(path: str | os.PathLike, *, trust_pickle: bool = False,
 
 def finish(table: pa.Table) -> tuple[pa.Table, str]:
     """A table ready to browse (saved index dropped, unique names, typed, with a key column) and its key."""
-    if table.num_columns > 1 and table.column_names[0] in SAVED_INDEX_NAMES:
-        table = table.remove_column(0)
-    if "__index_level_0__" in table.column_names:
-        table = table.remove_column(table.column_names.index("__index_level_0__"))
+    table = table.select(kept_columns(table.column_names))
     table = typed_table(table.rename_columns(unique_names(table.column_names)))
     if "id" in table.column_names:
         return table, "id"
@@ -97,20 +94,6 @@ def row_numbers(count: int) -> pa.Array:
 
     numbers = np.arange(1, count + 1, dtype=np.int64)
     return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(numbers)])
-
-
-def unique_names(names: list[str]) -> list[str]:
-    """Column names made unique as pandas does it: a repeated `x` becomes `x.1`, a blank one `Unnamed: N`."""
-    seen: set[str] = set()
-    result = []
-    for position, name in enumerate(names):
-        base = name if name.strip() else f"Unnamed: {position}"
-        candidate, number = base, 1
-        while candidate in seen:
-            candidate, number = f"{base}.{number}", number + 1
-        seen.add(candidate)
-        result.append(candidate)
-    return result
 
 
 def to_frame(table: pa.Table):

@@ -1,20 +1,34 @@
-"""The frame `spectui open` draws before Textual is imported: the app's own first frame, cell for cell, and a
-terminal given back as it was; bad files still stop with one line and no frame."""
+"""The frame `spectui open` draws before Textual is imported: the app's own first frame, cell for cell (from
+Arrow, or for CSV files from the standard library before pyarrow is imported), and a terminal given back as it
+was; bad files still stop with one line and no frame."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.style import Style
 from textual._compositor import CompositorUpdate
 
+from spectui.core.csv_head import read_csv_head
 from spectui.core.table_files import open_table_file
 from spectui.tui.files_app import FilesApp
-from spectui.tui.first_frame import FIRST_FRAME_STYLES, first_frame_theme, frame_lines, render
+from spectui.tui.first_frame import (
+    FIRST_FRAME_STYLES,
+    arrow_first_rows,
+    first_frame_theme,
+    frame_lines,
+    head_first_rows,
+    render,
+)
 from test_tmux import Terminal, spectui_command
 from tui_support import config_dir, wait_for  # noqa: F401  (autouse fixture)
 
@@ -83,29 +97,73 @@ def looks(style: Style) -> tuple:
             bool(style.underline), bool(style.reverse), bool(style.strike))
 
 
-@pytest.mark.parametrize("names, size", [
-    (["results.csv"], (120, 40)),
-    (["results.parquet"], (80, 24)),
-    (["results.csv", "results.parquet"], (120, 40)),
-    (["narrow.csv"], (60, 12)),
+def opened_as(names: list[str], files: dict[str, str], reader: str):
+    """The files opened as `spectui open` opens them, and what its first frame shows of the first one."""
+    opened = [open_table_file(files[name]) for name in names]
+    if reader == "arrow":
+        return opened, arrow_first_rows(opened[0])
+    for table_file in opened:
+        table_file.head = read_csv_head(table_file.path)
+    return opened, head_first_rows(opened[0].head)
+
+
+def our_frame(first, opened, theme: str, size: tuple[int, int]) -> list[list[tuple[str, tuple]]]:
+    drawn = frame_lines(first, [table_file.path for table_file in opened], theme, *size)
+    assert drawn is not None
+    return [cells([(text, Style.parse(style)) for text, style in line]) for line in drawn]
+
+
+@pytest.mark.parametrize("names, size, reader", [
+    (["results.csv"], (120, 40), "arrow"),
+    (["results.csv"], (120, 40), "standard library"),
+    (["results.parquet"], (80, 24), "arrow"),
+    (["results.csv", "narrow.csv"], (80, 24), "standard library"),
+    (["results.csv", "results.parquet"], (120, 40), "arrow"),
+    (["narrow.csv"], (60, 12), "arrow"),
+    (["narrow.csv"], (60, 12), "standard library"),
 ])
 @pytest.mark.parametrize("theme", sorted(FIRST_FRAME_STYLES))
-async def test_the_first_frame_is_the_apps_first_frame_cell_for_cell(files, names, size, theme):
-    opened = [open_table_file(files[name]) for name in names]
-    drawn = frame_lines(opened, theme, *size)
-    assert drawn is not None
+async def test_the_first_frame_is_the_apps_first_frame_cell_for_cell(files, names, size, reader, theme):
+    opened, first = opened_as(names, files, reader)
+    assert our_frame(first, opened, theme, size) == await app_first_frame(opened, theme, size)
+
+
+texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12)
+cells_values = st.one_of(texts, st.integers(-10**12, 10**12).map(str),
+                         st.floats(allow_nan=False, width=32).map(repr), st.sampled_from(["", "NA", "nan", "inf"]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.sampled_from(["id", "DATE-OBS", "TARGET", "x", "seq_num", "", "Unnamed: 0"]),
+                      min_size=1, max_size=5),
+       rows=st.lists(st.lists(cells_values, min_size=5, max_size=5), min_size=1, max_size=30))
+async def test_a_csv_read_by_the_standard_library_draws_as_the_app_draws_it(names, rows, tmp_path_factory):
+    path = tmp_path_factory.mktemp("csv") / "random.csv"
+    pd.DataFrame([row[:len(names)] for row in rows], columns=range(len(names))).to_csv(
+        path, index=False, header=names)
+    head = read_csv_head(path)
+    if head is None:
+        return
+    opened = open_table_file(path)
+    opened.head = head
+    first = head_first_rows(head)
+    drawn = frame_lines(first, [opened.path], "spectui-dark", 80, 24)
+    if drawn is None:
+        return
     ours = [cells([(text, Style.parse(style)) for text, style in line]) for line in drawn]
-    assert ours == await app_first_frame(opened, theme, size)
+    assert ours == await app_first_frame([opened], "spectui-dark", (80, 24))
 
 
 def test_no_first_frame_when_it_could_not_be_exact(files, tmp_path, config_dir):  # noqa: F811
-    opened = [open_table_file(files["results.csv"])]
-    assert frame_lines(opened, "someone-elses-theme", 120, 40) is None
-    assert frame_lines(opened, "spectui-dark", 120, 4) is None
-    assert frame_lines(opened, "spectui-dark", 30, 40) is None, "the header would not fit"
+    opened, first = opened_as(["results.csv"], files, "arrow")
+    paths = [opened[0].path]
+    assert frame_lines(first, paths, "someone-elses-theme", 120, 40) is None
+    assert frame_lines(first, paths, "spectui-dark", 120, 4) is None
+    assert frame_lines(first, paths, "spectui-dark", 30, 40) is None, "the header would not fit"
     flags = tmp_path / "flags.csv"
     pd.DataFrame({"id": [1, 2], "good": [True, False]}).to_csv(flags, index=False)
-    assert frame_lines([open_table_file(flags)], "spectui-dark", 120, 40) is None, "a check mark is not text"
+    checks = arrow_first_rows(open_table_file(flags))
+    assert frame_lines(checks, [flags], "spectui-dark", 120, 40) is None, "a check mark is not text"
     assert first_frame_theme(None) == "spectui-dark" and first_frame_theme("spectui-light") == "spectui-light"
     (config_dir / "config.toml").write_text('theme = "spectui-high-contrast"\n')
     assert first_frame_theme(None) == "spectui-high-contrast"
@@ -114,8 +172,46 @@ def test_no_first_frame_when_it_could_not_be_exact(files, tmp_path, config_dir):
     assert first_frame_theme(None) is None
 
 
+@pytest.mark.parametrize("name, content", [
+    ("bom.csv", b"\xef\xbb\xbfid,x\n1,2\n"),
+    ("ragged.csv", b"id,x\n1,2\n3,4,5\n"),
+    ("latin1.csv", b"id,name\n1,caf\xe9\n"),
+    ("newline.csv", b'id,note\n1,"two\nlines"\n'),
+    ("empty.csv", b""),
+    ("bad-quote.csv", b'id,x\n1,"a"b\n'),
+    ("table.parquet", b"PAR1"),
+])
+def test_the_standard_reader_leaves_to_arrow_any_file_it_might_read_otherwise(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert read_csv_head(path) is None
+    assert read_csv_head(tmp_path / "missing.csv") is None
+
+
+def test_a_csv_head_is_shaped_as_the_opened_table(files):
+    head, opened = read_csv_head(files["results.csv"]), open_table_file(files["results.csv"])
+    assert head.names == opened.table.column_names and head.total is None
+    assert [row[0] for row in head.rows[:3]] == ["2023010100000", "2023010100001", "2023010100002"]
+    narrow = read_csv_head(files["narrow.csv"])
+    assert narrow.names == ["id", "TARGET"] and narrow.total == 3 and len(narrow.rows) == 3
+
+
+def test_a_csv_frame_is_drawn_before_pyarrow_numpy_or_textual_is_imported(files):
+    code = ("import json, sys\n"
+            "from spectui.tui.commands_open import csv_heads\n"
+            "from spectui.tui.first_frame import frame_lines, head_first_rows, render\n"
+            "heads = csv_heads((sys.argv[1],))\n"
+            "lines = frame_lines(head_first_rows(heads[0]), [heads[0].path], 'spectui-dark', 120, 40)\n"
+            "render(lines, 'truecolor')\n"
+            "print(json.dumps([m for m in ('pyarrow', 'numpy', 'pandas', 'textual') if m in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", code, files["results.csv"]], capture_output=True, text=True,
+                          check=True)
+    assert json.loads(done.stdout) == []
+
+
 def test_the_frame_is_written_in_the_terminals_colours(files):
-    lines = frame_lines([open_table_file(files["narrow.csv"])], "spectui-dark", 60, 12)
+    opened, first = opened_as(["narrow.csv"], files, "arrow")
+    lines = frame_lines(first, [opened[0].path], "spectui-dark", 60, 12)
     assert "\x1b[1;38;2;216;222;233;48;2;34;44;56m spectui · narrow.csv " in render(lines, "truecolor")
     assert "\x1b[48;5;17m" in render(lines, "256")
     plain = render(lines, None)

@@ -14,7 +14,6 @@ from decimal import Decimal
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from rich.cells import cell_len, set_cell_size
 from textual_fastdatatable import ArrowBackend
 from textual_fastdatatable.format import display_text
 
@@ -93,6 +92,23 @@ class ArrowDisplay:
         return self.backend(np.arange(rows), self.table.column_names, np.zeros(rows, dtype=bool))
 
 
+def text_backend(names: list[str], columns: list[list[str]], widths: list[int]) -> ViewBackend:
+    """Rows already written as text (a selection-mark column first, named by the first name) as a backend."""
+    rows = len(columns[0]) if columns else 0
+    table = pa.Table.from_arrays([string_array(texts) for texts in columns[1:]], names=names[1:])
+    table = table.add_column(0, names[0], pa.nulls(rows, pa.string()))
+    return ViewBackend(table, widths, np.arange(rows, dtype=np.int64), np.zeros(rows, dtype=bool))
+
+
+def string_array(texts: list[str]) -> pa.Array:
+    """Strings as an Arrow string array made from buffers (converting Python values would import pandas)."""
+    encoded = [text.encode() for text in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(data) for data in encoded], out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets),
+                                                              pa.py_buffer(b"".join(encoded))])
+
+
 def display_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Floats as fixed-point decimals when that shows them exactly; UTC or naive times as ISO text."""
     kind = column.type
@@ -162,18 +178,3 @@ def plain_cell(value, null_text: str, column) -> tuple[str, str] | None:
     if isinstance(value, (int, float, Decimal, dt.datetime, dt.date)):
         return display_text(value, column, render_markup=False), "right"
     return None
-
-
-def fit_cell(text: str, width: int, align: str) -> str:
-    """`text` in exactly `width` cells: cut with an ellipsis when too long, else padded to its alignment."""
-    if width <= 0:
-        return ""
-    size = len(text) if text.isascii() else cell_len(text)
-    if size > width:
-        return set_cell_size(text, width - 1) + "…"
-    gap = width - size
-    if align == "right":
-        return " " * gap + text
-    if align == "center":
-        return " " * (gap // 2) + text + " " * (gap - gap // 2)
-    return text + " " * gap

@@ -22,19 +22,43 @@ def open_files(ctx: click.Context, files: tuple[str, ...], trust_pickle: bool) -
     options = ctx.find_root().params
     theme = options.get("theme")
     drawing = first_frame_possible()
-    opened = read_while_importing(files, trust_pickle, "first_frame" if drawing else "files_app")
+    heads = csv_heads(files) if drawing else None
     held = None
-    if drawing:
-        from .first_frame import draw_first_frame, first_frame_theme
+    if heads is not None:
+        from .first_frame import draw_first_frame, first_frame_theme, head_first_rows
 
-        held = draw_first_frame(opened, first_frame_theme(theme))
+        held = draw_first_frame(head_first_rows(heads[0]), [head.path for head in heads], first_frame_theme(theme))
     try:
+        module = "first_frame" if drawing and heads is None else "files_app"
+        opened = read_while_importing(files, trust_pickle, module)
+        if heads is not None:
+            for table_file, head in zip(opened, heads):
+                table_file.head = head
+        elif drawing:
+            from .first_frame import arrow_first_rows, draw_first_frame, first_frame_theme
+
+            held = draw_first_frame(arrow_first_rows(opened[0]), [table_file.path for table_file in opened],
+                                    first_frame_theme(theme))
         from .files_app import FilesApp
 
         FilesApp(opened, theme_name=theme, first_frame=held).run(mouse=not options.get("no_mouse"))
     finally:
         if held is not None:
             held.release()
+
+
+def csv_heads(files: tuple[str, ...]) -> list | None:
+    """The first rows of every file read by the standard library, when all are CSV files it reads as Arrow
+    does; else None (the files are then read by Arrow before anything is drawn)."""
+    from spectui.core.csv_head import read_csv_head
+
+    heads = []
+    for path in files:
+        head = read_csv_head(path)
+        if head is None:
+            return None
+        heads.append(head)
+    return heads
 
 
 def first_frame_possible() -> bool:

@@ -16,9 +16,9 @@ from textual_fastdatatable import ArrowBackend, DataTable
 
 from spectui.core.views import decimal_places
 
-from .arrow_display import MeasuredBackend, ViewBackend, fit_cell, plain_cell
+from .arrow_display import MeasuredBackend, ViewBackend, plain_cell
+from .cell_text import MAX_COLUMN_WIDTH, NULL_TEXT, fit_cell
 
-MAX_COLUMN_WIDTH = 40
 
 
 class DisplayTable:
@@ -76,7 +76,7 @@ class FastTable(DataTable, inherit_bindings=False):
     def __init__(self, backend: MeasuredBackend, *, fixed_columns: int = 0, cursor_type: str = "cell",
                  id: str | None = None) -> None:
         super().__init__(backend=backend, column_labels=column_labels(backend), show_row_labels=False,
-                         fixed_columns=fixed_columns, null_rep="·", render_markup=False,
+                         fixed_columns=fixed_columns, null_rep=NULL_TEXT, render_markup=False,
                          max_column_content_width=MAX_COLUMN_WIDTH, cursor_type=cursor_type, id=id)
         self.selected_rows: np.ndarray | None = None
 

@@ -9,12 +9,12 @@ from textual.widgets import Label
 from textual.worker import Worker, WorkerState
 from textual_fastdatatable import DataTable
 
-from spectui.core.column_notes import SUFFIX_HELP, column_note, holds_spectractor_results
+from spectui.core.column_notes import SUFFIX_HELP, column_note, holds_spectractor_results, type_name
 from spectui.core.table_files import FIRST_ROWS, TableFile
 
-from .arrow_display import ArrowDisplay
+from .arrow_display import ArrowDisplay, text_backend
 from .fast_table import FastTable
-from .first_frame import first_rows_status
+from .first_frame import FirstRows, first_rows_status, head_first_rows
 from .table_screen import TableScreen
 
 VIEW_GROUP = "file-view"
@@ -37,15 +37,26 @@ class FileScreen(TableScreen):
     def __init__(self, opened: TableFile) -> None:
         super().__init__(title=opened.name, export_stem=opened.stem)
         self.opened = opened
+        self.first_rows: FirstRows | None = None
         self.view_worker: Worker | None = None
 
     def compose_top(self) -> ComposeResult:
         yield Label("", id="column-note", classes="status-line", markup=False)
 
     def compose_table(self) -> ComposeResult:
-        """The first rows, there from the start so that the table has the focus before any key arrives."""
-        self.display_table = ArrowDisplay(self.opened.table.slice(0, FIRST_ROWS))
-        yield FirstRowsTable(self.display_table.every_row(), self._first_rows_drawn)
+        """The first rows, there from the start so that the table has the focus before any key arrives.
+
+        A CSV file read first by the standard library shows those rows as they were drawn before the app started.
+        """
+        if self.opened.head is not None:
+            self.first_rows = head_first_rows(self.opened.head)
+            first = self.first_rows
+            columns = [[first.cell(row, index)[0] for row in range(first.rows)] for index in range(len(first.names))]
+            backend = text_backend(first.names, columns, first.widths)
+        else:
+            self.display_table = ArrowDisplay(self.opened.table.slice(0, FIRST_ROWS))
+            backend = self.display_table.every_row()
+        yield FirstRowsTable(backend, self._first_rows_drawn)
 
     def on_mount(self) -> None:
         """Put the cursor on the first data column and say what is shown, before the view (and pandas) exists."""
@@ -53,7 +64,10 @@ class FileScreen(TableScreen):
         self.table.focus()
         self.table.move_cursor(column=1)
         self._show_column_note()
-        self.update_status(first_rows_status(self.opened))
+        if self.first_rows is not None:
+            self.update_status(self.first_rows.status)
+        else:
+            self.update_status(first_rows_status(self.opened.table.num_rows, self.opened.rows))
 
     def _first_rows_drawn(self) -> None:
         """Give the frame a moment to reach the terminal before the view's work takes the processor."""
@@ -96,7 +110,9 @@ class FileScreen(TableScreen):
     @property
     def shown_columns(self) -> list[str]:
         """The data columns as displayed (the view's once it exists, else every column of the file)."""
-        return self.view.columns if self.view is not None else self.opened.table.column_names
+        if self.view is not None:
+            return self.view.columns
+        return self.first_rows.names[1:] if self.first_rows is not None else self.opened.table.column_names
 
     @on(DataTable.CellHighlighted)
     def _show_column_note(self) -> None:
@@ -106,8 +122,11 @@ class FileScreen(TableScreen):
         if not 0 <= index < len(columns):
             return
         name = columns[index]
-        note = column_note(name, self.opened.table.schema.field(name).type)
-        self.query_one("#column-note", Label).update(note)
+        if self.view is None and self.first_rows is not None:
+            kind = self.first_rows.kinds[index + 1]
+        else:
+            kind = type_name(self.opened.table.schema.field(name).type)
+        self.query_one("#column-note", Label).update(column_note(name, kind))
 
     # Columns
 
