@@ -13,12 +13,14 @@ import time
 
 import pandas as pd
 import pytest
+from textual._compositor import CompositorUpdate
 
 from spectui.core import exposure_cache
 from spectui.core.errors import BadQuery, Cancelled, RepoNotFound
 from spectui.core.exposure_process import BACKGROUND_NICENESS, ExposureQueryProcess
 from spectui.core.exposures import ExposureSelection, query_exposures
 from spectui.tui.app import SpectuiApp
+from spectui.tui.launch import SavedListReader
 from test_tmux import Terminal, spectui_command
 from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
 from tui_support import screen_text, wait_for
@@ -104,9 +106,49 @@ async def test_a_launch_query_for_another_repository_is_stopped_not_used(demo_re
     assert other.process.poll() is not None
 
 
+class NeverAnswers:
+    """A launch query that answers nothing until the app stops it."""
+
+    answered = False
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+
+    def answers(self, repo, selection) -> bool:
+        return True
+
+    def result(self):
+        self.stopped.wait(60)
+        raise Cancelled("stopped")
+
+    def cancel(self) -> None:
+        self.stopped.set()
+
+
+async def test_the_saved_list_read_at_launch_is_in_the_apps_first_frame(demo_repo, science):
+    exposure_cache.save(str(demo_repo), ExposureSelection(), science)
+    app = SpectuiApp(repo=str(demo_repo), collection=RUN, launch_query=NeverAnswers(),
+                     saved_list=SavedListReader(str(demo_repo)))
+    frames = []
+    display = app._display
+
+    def record(screen, renderable) -> None:
+        display(screen, renderable)
+        if isinstance(renderable, CompositorUpdate) and not frames:
+            frames.append("\n".join(strip.text for strip in screen._compositor.render_strips()))
+
+    app._display = record
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: frames)
+        assert str(science["id"].iloc[0]) in frames[0] and "not yet refreshed" in frames[0]
+        await wait_for(pilot, lambda: app.screen.view is not None)
+        assert app.screen.view.total_count == len(science) and app.screen.saved_at is not None
+
+
 SHOW_SAVED = textwrap.dedent("""
     import json, sys, threading
     from spectui.tui.app import SpectuiApp
+from spectui.tui.launch import SavedListReader
     from spectui.tui.exposures_screen import ExposuresScreen
 
     class NeverAnswers:

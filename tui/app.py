@@ -45,8 +45,9 @@ class SpectuiApp(App):
     """Work going on in the background (an extraction), shown in the header of every screen."""
 
     def __init__(self, *, repo: str, collection: str | None = None, run_name: str | None = None,
-                 theme_name: str | None = None, launch_query=None) -> None:
-        """`launch_query`: the exposure query the launch started in a process of its own, for Exposures to show."""
+                 theme_name: str | None = None, launch_query=None, saved_list=None) -> None:
+        """`launch_query` and `saved_list`: the exposure query the launch started in a process of its own, and the
+        list saved by the last launch being read, for Exposures to show."""
         super().__init__()
         self.set_reactive(SpectuiApp.repo, str(repo))
         self.set_reactive(SpectuiApp.collection, collection)
@@ -61,6 +62,7 @@ class SpectuiApp(App):
         self._butler_lock = threading.Lock()
         self._screens: dict[str, Screen] = {}
         self._launch_query = launch_query
+        self._saved_list = saved_list
 
     # Configuration
 
@@ -178,6 +180,15 @@ class SpectuiApp(App):
             query.cancel()
             return None
         return query
+
+    def take_saved_list(self, selection):
+        """(table, saved at, display) of the list saved by the last launch for `selection` (once), else None."""
+        from spectui.core.exposures import ExposureSelection
+
+        reader, self._saved_list = self._saved_list, None
+        if reader is None or reader.repo != self.repo or selection != ExposureSelection():
+            return None
+        return reader.result()
 
     @contextlib.contextmanager
     def butler(self) -> Iterator:

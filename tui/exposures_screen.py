@@ -15,6 +15,7 @@ from spectui.core.exposures import ExposureSelection
 
 from .arrow_display import ArrowDisplay
 from .busy_line import BusyLine
+from .fast_table import FastTable
 from .long_lived import freeze_long_lived_objects
 from .query_screen import QueryScreen
 from .table_screen import TableScreen
@@ -47,13 +48,31 @@ class ExposuresScreen(TableScreen):
         self.saved_at = None
         self.launched = None
         self.loads = 0
+        self.preloaded = None
 
     def compose_top(self) -> ComposeResult:
         yield Label("", id="selection-line", classes="status-line", markup=False)
         yield BusyLine(id="busy")
 
+    def compose_table(self) -> ComposeResult:
+        """The list saved by the last launch, when the launch has read it: there from the very first frame."""
+        self.preloaded = self.app.take_saved_list(self.selection)
+        if self.preloaded is not None:
+            yield FastTable(self.preloaded[2].every_row(), fixed_columns=2)
+
     def on_mount(self) -> None:
+        preloaded = self.preloaded
         self.load(self.selection)
+        if preloaded is not None:
+            _, saved_at, display = preloaded
+            self.table.focus()
+            self.table.move_cursor(column=1)
+            self.update_status(f"{display.table.num_rows:,} rows")
+            self._say_saved(self.selection, saved_at)
+
+    def on_unmount(self) -> None:
+        if self.launched is not None:
+            self.launched.cancel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "query":
@@ -70,22 +89,27 @@ class ExposuresScreen(TableScreen):
         self.query_one(BusyLine).start(f"querying the Butler: {describe_selection(selection)}")
         self.launched = self.app.take_launch_query(selection)
         self.loads += 1
-        launched, load = self.launched, self.loads
-        self.query_worker = self.run_worker(lambda: self._run_query(selection, launched, load), thread=True,
-                                            exclusive=True, group=QUERY_GROUP, exit_on_error=False,
+        launched, load, preloaded, self.preloaded = self.launched, self.loads, self.preloaded, None
+        self.query_worker = self.run_worker(lambda: self._run_query(selection, launched, load, preloaded),
+                                            thread=True, exclusive=True, group=QUERY_GROUP, exit_on_error=False,
                                             description="Querying exposures")
 
-    def _run_query(self, selection: ExposureSelection, launched, load: int) -> None:
+    def _run_query(self, selection: ExposureSelection, launched, load: int, preloaded) -> None:
         """Show the saved list (drawn from Arrow before pandas is imported), then the Butler's answer.
 
-        `launched` is the query the launch started in a process of its own, when it asked for this selection;
-        the saved list is shown even when the query is cancelled, unless a newer `load` replaced this one.
+        `launched` is the query the launch started in a process of its own, when it asked for this selection, and
+        `preloaded` the saved list the launch read (already on screen); the saved list is shown even when the
+        query is cancelled, unless a newer `load` replaced this one.
         """
         from spectui.core import exposure_cache
 
         worker = get_current_worker()
-        saved = exposure_cache.load_saved(self.app.repo, selection)
-        if saved is not None:
+        saved = preloaded[:2] if preloaded is not None else exposure_cache.load_saved(self.app.repo, selection)
+        if preloaded is not None:
+            table, saved_at, display = preloaded
+            self._call_after_paint(None)
+            self.app.call_from_thread(self._loaded, load, selection, table.to_pandas(), display, saved_at)
+        elif saved is not None:
             self._present(load, selection, *saved)
         if launched is not None:
             if saved is None:
@@ -122,9 +146,10 @@ class ExposuresScreen(TableScreen):
         self.app.call_from_thread(self._loaded, load, selection, frame, display, saved_at)
 
     def _call_after_paint(self, callback, *args) -> None:
-        """From the worker: run `callback` on the app's thread, and wait (a while) for the frame that shows it."""
+        """From the worker: run `callback` (if any) on the app's thread, and wait (a while) for the next frame."""
         painted = threading.Event()
-        self.app.call_from_thread(callback, *args)
+        if callback is not None:
+            self.app.call_from_thread(callback, *args)
         self.app.call_from_thread(self.call_after_refresh, painted.set)
         painted.wait(PAINT_WAIT)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from .cli_options import resolve_repo, say
 
 
@@ -10,7 +12,7 @@ def launch_app(*, repo: str | None, collection: str | None, run_name: str | None
     """Open the app on the given or configured repository; the first run with none builds the demo.
 
     Opened on Exposures (with a collection or a run), the exposure query starts at once in a process of its own,
-    before the app is even imported.
+    and the list saved by the last launch is read in a thread while the app is imported, to be in its first frame.
     """
     if run_name:
         from .commands_analysis import repo_and_collection
@@ -18,16 +20,17 @@ def launch_app(*, repo: str | None, collection: str | None, run_name: str | None
         repo_path, collection = repo_and_collection(repo, collection, run_name)
     else:
         repo_path = repo_or_demo(repo)
-    query = None
+    query = saved = None
     if collection or run_name:
         from spectui.core.exposure_process import ExposureQueryProcess
 
         query = ExposureQueryProcess(repo_path)
+        saved = SavedListReader(repo_path)
     try:
         from .app import SpectuiApp
 
         app = SpectuiApp(repo=repo_path, collection=collection, run_name=run_name, theme_name=theme,
-                         launch_query=query)
+                         launch_query=query, saved_list=saved)
         app.run(mouse=mouse)
     finally:
         if query is not None:
@@ -47,3 +50,29 @@ def repo_or_demo(repo: str | None) -> str:
         repo_path = str(build_demo(default_demo_path(), progress=say))
         say(f"demo repository ready at {repo_path}")
         return repo_path
+
+
+class SavedListReader:
+    """The exposure list saved by the last launch (default selection), read and made ready to show in a thread."""
+
+    def __init__(self, repo: str) -> None:
+        self.repo = repo
+        self._found = None
+        self._thread = threading.Thread(target=self._read, name="spectui-saved-list", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        from spectui.core import exposure_cache
+        from spectui.core.exposures import ExposureSelection
+
+        from .arrow_display import ArrowDisplay
+
+        saved = exposure_cache.load_saved(self.repo, ExposureSelection())
+        if saved is not None:
+            table, saved_at = saved
+            self._found = (table, saved_at, ArrowDisplay(table))
+
+    def result(self):
+        """(Arrow table, saved at, display) of the saved list once read, or None when there is none."""
+        self._thread.join()
+        return self._found
