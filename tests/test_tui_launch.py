@@ -148,7 +148,6 @@ async def test_the_saved_list_read_at_launch_is_in_the_apps_first_frame(demo_rep
 SHOW_SAVED = textwrap.dedent("""
     import json, sys, threading
     from spectui.tui.app import SpectuiApp
-from spectui.tui.launch import SavedListReader
     from spectui.tui.exposures_screen import ExposuresScreen
 
     class NeverAnswers:
