@@ -1,7 +1,7 @@
 """Extract a collection's Spectractor results into one typed table, one row per visit (the refs' visit id).
 
-The refs come from one bulk query per dataset type; where the executor runs a chunk, its files' URIs come
-from one `get_many_uris` and the files are read; finished chunks go to a checkpoint beside the output.
+The refs come from one bulk query per dataset type; where the executor runs a chunk, its files are located in
+one bulk lookup (core/locations.py) and read; finished chunks go to a checkpoint beside the output.
 """
 
 from __future__ import annotations

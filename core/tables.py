@@ -14,7 +14,8 @@ from pathlib import Path
 from .errors import BadInput, OutputError
 from .locks import output_lock
 
-PART_NAME = re.compile(r"[0-9a-f]{12}\.part")
+PART_TOKEN_BYTES = 6
+PART_NAME = re.compile(rf"[0-9a-f]{{{2 * PART_TOKEN_BYTES}}}\.part")
 PARQUET_SUFFIXES = (".parquet", ".parquet.gz", ".parquet.gzip", ".pq", ".gzip")
 WRITE_FORMATS = {".parquet": "parquet", ".csv": "csv", ".json": "json", ".npy": "npy"}
 
@@ -51,7 +52,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 def _create_beside(target: Path, parent: Path) -> Path:
     """Create an empty hidden temporary file beside `target`; the kernel applies the umask to its mode."""
     while True:
-        tmp = parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        tmp = parent / f".{target.name}.{secrets.token_hex(PART_TOKEN_BYTES)}.part"
         try:
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         except FileExistsError:
