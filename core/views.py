@@ -170,7 +170,7 @@ class TableView:
             raise BadInput(f"the table has no {self.key!r} column to identify its rows.")
         keys = self.selected_keys()
         self.base = frame.reset_index(drop=True)
-        self._selected = self.base[self.key].isin(keys).to_numpy(dtype=bool)
+        self._selected = self.base[self.key].isin(keys).to_numpy(dtype=bool, copy=True)
         self.hidden = [c for c in self.hidden if c in self.base.columns]
         if self.sort_column not in self.base.columns:
             self.sort_column = None

@@ -234,3 +234,18 @@ def test_display_helpers(tmp_path):
 def test_key_column_is_required():
     with pytest.raises(BadInput, match="no 'id' column"):
         TableView(pd.DataFrame({"x": [1]}))
+
+
+def test_selection_works_after_new_data_from_arrow(frame):
+    """The saved list is replaced by the Butler's answer read from Arrow; selecting must still work."""
+    import pyarrow as pa
+
+    view = TableView(pa.Table.from_pandas(frame).to_pandas())
+    view.select_rows([0])
+    view.replace_base(pa.Table.from_pandas(frame.iloc[::-1]).to_pandas())
+    view.select_rows([1, 2])
+    assert view.selected_count == 3
+    view.select_all()
+    assert view.selected_count == len(frame)
+    view.select_all(False)
+    assert view.selected_count == 0
