@@ -15,8 +15,8 @@ def names(screen) -> list[str]:
 
 
 async def highlight(pilot, screen, name: str, key: str) -> None:
-    """Go from the search box to the results, then down to `name` with `key`."""
-    await pilot.press("down", *[key] * names(screen).index(name))
+    """Move the cursor down the results to `name` with `key`."""
+    await pilot.press(*[key] * names(screen).index(name))
 
 
 async def started(pilot):
@@ -46,7 +46,7 @@ async def test_typing_searches_live_and_plain_text_matches_anywhere(demo_repo):
     app = SpectuiApp(repo=str(demo_repo))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
-        await pilot.press(*"jneveu")
+        await pilot.press("slash", *"jneveu")
         await wait_for(pilot, lambda: screen.pattern == "*jneveu*")
         await settle(pilot)
         assert names(screen) == ["u/jneveu/auxtel_atmosphere_202501_v3.0.2_fixA1_RobustFit"]
@@ -92,7 +92,7 @@ async def test_registered_runs_come_first_and_enter_uses_them(demo_repo, config_
         screen = await started(pilot)
         assert names(screen)[:2] == ["elsewhere", "latest"]
         assert "run: latest → u/dagoret/auxtel_latest" in screen_text(app)
-        await pilot.press("down", "enter")
+        await pilot.press("enter")
         await pilot.pause()
         assert any("/repo/embargo" in m and "--run elsewhere" in m for m in notifications(app))
         assert app.screen is screen and app.run_name is None
@@ -105,7 +105,7 @@ async def test_bad_pattern_is_a_notification_and_search_goes_on(demo_repo):
     app = SpectuiApp(repo=str(demo_repo))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
-        await pilot.press(*"u/[x]*")
+        await pilot.press("slash", *"u/[x]*")
         await wait_for(pilot, lambda: screen.pattern == "u/[x]*")
         await settle(pilot)
         assert any("only the globs * and ? are supported" in m for m in notifications(app))
@@ -116,6 +116,8 @@ async def test_slash_and_escape_move_between_search_box_and_results(demo_repo):
     app = SpectuiApp(repo=str(demo_repo))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
+        assert app.focused.id == "collections"
+        await pilot.press("slash")
         assert app.focused.id == "pattern"
         await pilot.press("escape")
         assert app.focused.id == "collections"
@@ -144,3 +146,13 @@ async def test_with_a_current_collection_the_results_have_focus_so_screen_keys_w
         assert app.screen.title == "Collections" and app.focused.id == "collections"
         await pilot.press("2")
         assert app.screen.title == "Exposures"
+
+
+async def test_screen_keys_work_as_soon_as_the_app_opens(demo_repo):
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape", "2")
+        assert app.screen.title == "Exposures"
+        assert app.screen_stack[0].query_one("#pattern").value == ""

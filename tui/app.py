@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -21,12 +21,13 @@ from spectui.themes.names import DEFAULT_THEME
 from spectui.themes.user_themes import load_user_themes
 
 from .long_lived import freeze_long_lived_objects
+from .ordered_keys import OrderedKeysApp
 from .screen_registry import SCREENS, SCREENS_BY_NAME
 
 ANIMATION_LEVELS = ("none", "basic", "full")
 
 
-class SpectuiApp(App):
+class SpectuiApp(OrderedKeysApp):
     """The app: a header naming repo, collection and run, and the screens over them."""
 
     TITLE = "spectui"

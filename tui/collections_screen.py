@@ -33,8 +33,8 @@ def holds_spectractor(summary: CollectionSummary) -> bool:
 class CollectionsScreen(SpectuiScreen):
     """Search collections and runs; Enter makes the highlighted one current and opens the exposures."""
 
-    HELP = ("Type a glob such as u/dagoret/* (comma-separated for several; text without * or ? matches "
-            "anywhere in the name). Registered runs (spectui runs) that match come first, as run: NAME. "
+    HELP = ("/ edits the search: a glob such as u/dagoret/* (comma-separated for several; text without * or ? "
+            "matches anywhere in the name); enter or escape returns to the list. Registered runs (spectui runs) that match come first, as run: NAME. "
             "The details below count the datasets of the highlighted collection.")
     BINDINGS = [
         Binding("enter", "use", "Use collection", tooltip="Make the highlighted collection the current one",
@@ -66,10 +66,7 @@ class CollectionsScreen(SpectuiScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        if self.app.collection:
-            self.action_focus_results()
-        else:
-            self.action_focus_search()
+        self.action_focus_results()
 
     def on_screen_resume(self) -> None:
         if not self._searched:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
 from spectui.core.errors import BadInput, Cancelled, SpectuiError
+from spectui.core.views import plural
 
 from .base_screen import SpectuiScreen, reports_errors
 from .confirm_screen import ConfirmScreen
@@ -40,12 +41,23 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+def stopped_line(job: ExtractionJob) -> str:
+    """What a stopped extraction kept, said for the app (the command line's words name --resume)."""
+    from spectui.core.result_files import saved_visits
+
+    saved = saved_visits(job.output)
+    if not saved:
+        return "nothing was read yet."
+    return f"{plural(saved, 'visit')} read and kept; enter resumes."
+
+
 class ExtractionScreen(SpectuiScreen):
     """Starts, shows and stops one extraction at a time; it goes on while the user is on other screens."""
 
     HELP = ("Extracts every visit of the current collection (spectrum header and both fits) into one table "
             "file, one row per visit. The output is proposed from the run registry (its extracted file) or "
-            "named after the collection, in the working directory. Enter starts; escape asks, then stops, "
+            "named after the collection, in the working directory; e edits it and w the number of workers (enter or "
+            "escape leaves the field). Enter starts; escape asks, then stops, "
             "keeping what was read: starting again offers to resume. The extraction goes on if you leave "
             "this screen (its progress is in the header); when it is done the table opens, and o opens it "
             "again.")
@@ -53,6 +65,10 @@ class ExtractionScreen(SpectuiScreen):
         Binding("enter", "start", "Start", tooltip="Start extracting the current collection",
                 id="extraction.start"),
         Binding("o", "open_result", "Open result", tooltip="Open the extracted table", id="extraction.open"),
+        Binding("e", "edit('#extract-output')", "Edit output", tooltip="Edit the output file name",
+                id="extraction.edit_output"),
+        Binding("w", "edit('#extract-workers')", "Workers", tooltip="Edit the number of worker processes",
+                id="extraction.edit_workers"),
         Binding("escape", "stop_or_back", "Stop/back", id="extraction.stop"),
     ]
 
@@ -87,7 +103,7 @@ class ExtractionScreen(SpectuiScreen):
 
     def on_mount(self) -> None:
         self.query_one("#extract-bar", ProgressBar).display = False
-        self.query_one("#extract-output", Input).focus()
+        self.query_one("#extract-failures", RowTable).focus()
         self._phase("enter starts the extraction")
 
     def on_screen_resume(self) -> None:
@@ -200,8 +216,8 @@ class ExtractionScreen(SpectuiScreen):
         try:
             result = extract(self.app.repo, job.collection, job.output, workers=job.workers,
                              resume=job.resume, progress=progressed, cancel=job.cancel)
-        except Cancelled as exc:
-            self.post_message(ExtractionEnded(job, stopped=exc.message))
+        except Cancelled:
+            self.post_message(ExtractionEnded(job, stopped=stopped_line(job)))
             return
         except SpectuiError as exc:
             self.post_message(ExtractionEnded(job, error=exc))
@@ -283,8 +299,15 @@ class ExtractionScreen(SpectuiScreen):
 
     # Stopping and results
 
+    def action_edit(self, field: str) -> None:
+        """Put the cursor in a field of the form (escape or enter gives the keys back to the screen)."""
+        self.query_one(field, Input).focus()
+
     def action_stop_or_back(self) -> None:
-        """While extracting: ask, then stop (keeping what was read). Otherwise go back."""
+        """In a field: leave it. While extracting: ask, then stop (keeping what was read). Otherwise go back."""
+        if isinstance(self.focused, Input):
+            self.query_one("#extract-failures", RowTable).focus()
+            return
         job = self.job
         if job is None or job.ended:
             self.app.go_back()
