@@ -16,6 +16,11 @@ ID_COLUMN = re.compile(r"(ex_)?(id|ID|visit|exposure|day_obs|seq_num|dayObs|seqN
 UTC_COLUMNS = ("DATE-OBS",)
 
 
+def is_label_column(name: str) -> bool:
+    """Whether a column holds labels written as numbers (nights, ids): shown without thousands separators."""
+    return name == "night" or ID_COLUMN.fullmatch(name) is not None
+
+
 def unique_names(names: list[str]) -> list[str]:
     """Column names made unique as pandas does it: a repeated `x` becomes `x.1`, a blank one `Unnamed: N`."""
     seen: set[str] = set()

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from spectui.core.exposures import ExposureSelection, query_exposures
+from spectui.core.errors import BadInput
 from spectui.core.views import TableView
 from spectui.tui.app import SpectuiApp
 from spectui.tui.confirm_screen import ConfirmScreen
 from spectui.tui.export_screen import ExportScreen
+from spectui.tui.prompt_bar import PromptBar
 from spectui.tui.query_screen import QueryScreen
 from spectui.tui.table_screen import TableScreen
 from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
@@ -112,16 +114,21 @@ async def test_filter_bar_filters_live_keeps_on_enter_and_restores_on_escape(app
         assert shown_ids(screen) == expected["id"].tolist() and app.focused is screen.table
 
 
-async def test_bad_filter_says_why_in_the_bar_and_enter_notifies(app):
-    async with app.run_test(size=(120, 40)) as pilot:
+async def test_bad_filter_says_why_in_the_bar_and_enter_keeps_the_bar_open(app):
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_exposures(pilot)
+        app.report(BadInput("an earlier mistake."))
         await pilot.press("vertical_line", *"filtr == x")
-        assert "unknown column 'filtr'; did you mean filter?" in screen_text(app)
+        assert "unknown column 'filtr'; did you mean filter?" in " ".join(screen_text(app).split())
         assert screen.view.row_count == screen.view.total_count
         await pilot.press("enter")
-        assert any("unknown column 'filtr'" in m for m in notifications(app))
+        assert screen.query_one(PromptBar).is_open and app.focused.id == "prompt-input"
+        assert "unknown column 'filtr'" in screen_text(app)
         await pilot.press("escape")
         assert screen.view.filter_text == ""
+        await pilot.press("vertical_line", *"day_obs > 0", "enter")
+        assert screen.view.filter_text == "day_obs > 0" and not screen.query_one(PromptBar).is_open
+        assert notifications(app) == []
 
 
 async def test_F_shows_value_counts_with_bars_and_enter_filters_on_the_value(app, science):

@@ -22,7 +22,7 @@ from spectui.tui.histogram_screen import HistogramScreen
 from spectui.tui.plot_widgets import Chart
 from spectui.tui.results_screen import ResultsScreen
 from spectui.tui.row_table import RowTable
-from tui_support import notifications, settle, wait_for
+from tui_support import notifications, screen_text, settle, wait_for
 
 PWV = "PWV [mm]_spectrum"
 
@@ -153,6 +153,16 @@ async def test_a_table_replaces_the_plot_when_asked_or_when_too_small(with_resul
         await wait_for(pilot, lambda: bool(screen.query(RowTable)))
         await pilot.resize_terminal(120, 40)
         await wait_for(pilot, lambda: bool(screen.query(Chart)))
+
+
+async def test_nights_in_the_text_table_read_as_nights(with_results, latest_results):
+    app = app_on()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await histogram_screen(pilot)
+        await press(pilot, "v", "t")
+        text = screen_text(app)
+        night = int(latest_results["id"].min() // 100_000)
+        assert str(night) in text and f"{night:,}" not in text
 
 
 async def test_equals_on_a_results_table_plots_its_current_column(workdir, latest_results):

@@ -9,6 +9,7 @@ from textual.command import CommandPalette
 
 from spectui.core.errors import BadQuery
 from spectui.tui.app import SpectuiApp, known_binding_ids
+from spectui.tui.header_text import header_runs
 from spectui.tui.help_screen import HelpScreen, binding_rows
 from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
 from tui_support import notifications, open_exposures, screen_text, settle, wait_for
@@ -38,6 +39,15 @@ async def test_header_shortens_long_values_to_fit_80_columns(demo_repo):
         top = screen_text(app).splitlines()[0]
         assert len(top.rstrip()) <= 80 and "…" in top
         assert "collection u/dag" in top and top.rstrip().endswith("run latest")
+
+
+def test_a_long_screen_title_leaves_room_for_repository_and_collection():
+    fields = [("repo", "/sdf/group/rubin/repo/main"), ("collection", "u/dagoret/auxtel_latest"), ("run", "—")]
+    for width, shown in ((80, 8), (120, 20)):
+        runs = header_runs("Results: u_dagoret_auxtel_run_20251210_w_2025_49_spectractorv321", fields, "", width)
+        line = "".join(text for text, _ in runs)
+        assert len(line) <= width and "Results: u_" in line and "run —" in line
+        assert fields[0][1][-shown // 2:] in line and f"collection {fields[1][1][:shown]}" in line
 
 
 async def test_help_lists_every_binding_of_the_screen_with_its_id(demo_repo):

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
-from spectui.core.errors import BadInput, SpectuiError
+from spectui.core.errors import BadInput, SpectuiError, UnknownCollection
 from spectui.themes.builtin import SPECTUI_THEMES, stylesheet_path
 from spectui.themes.names import DEFAULT_THEME
 from spectui.themes.user_themes import load_user_themes
@@ -152,6 +152,7 @@ class SpectuiApp(OrderedKeysApp):
         """
         import numpy as np
 
+        from spectui.core.collections import collection_exists
         from spectui.core.exposure_choices import exposure_choices
         from spectui.core.times import tai_ns_to_utc
 
@@ -160,9 +161,18 @@ class SpectuiApp(OrderedKeysApp):
         try:
             with self.butler() as butler:
                 exposure_choices(butler)
+                unknown = self.collection and not collection_exists(butler, self.collection)
         except SpectuiError:
             return
+        if unknown:
+            self.call_from_thread(self._unknown_collection, self.collection)
         freeze_long_lived_objects()
+
+    def _unknown_collection(self, name: str) -> None:
+        """The collection asked for is not in the repository: say so and go to Collections to pick one."""
+        self.report(UnknownCollection(f"no collection {name!r} in {self.repo}: pick one here (enter)."))
+        self.collection = self.run_name = None
+        self.show_screen("collections")
 
     @work(thread=True, group="keymap", exit_on_error=False, description="Checking the keymap")
     def _check_keymap(self) -> None:
@@ -202,14 +212,24 @@ class SpectuiApp(OrderedKeysApp):
             yield self._butler
 
     def report(self, error: BaseException) -> None:
-        """Show an error as a notification: spectui errors by their line, others by type and first line."""
+        """Show an error as a notification: spectui errors by their line, others by type and first line.
+
+        The same line already on screen is not shown twice (two screens meeting one broken registry).
+        """
         if isinstance(error, SpectuiError):
-            self.notify(error.message, severity="error", title="Error", timeout=8, markup=False)
+            message, title, timeout = error.message, "Error", 8
+        else:
+            first = (str(error).strip().splitlines() or [""])[0]
+            self.log.error(repr(error))
+            message, title, timeout = f"{type(error).__name__}: {first}", "Unexpected error", 10
+        if any(shown.message == message for shown in self._notifications):
             return
-        first = (str(error).strip().splitlines() or [""])[0]
-        self.log.error(repr(error))
-        self.notify(f"{type(error).__name__}: {first}", severity="error", title="Unexpected error",
-                    timeout=10, markup=False)
+        self.notify(message, severity="error", title=title, timeout=timeout, markup=False)
+
+    def clear_errors(self) -> None:
+        """Take down the error notifications: what they said no longer holds."""
+        if any(shown.severity == "error" for shown in self._notifications):
+            self.clear_notifications()
 
     # Navigation
 

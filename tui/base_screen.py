@@ -31,6 +31,10 @@ class SpectuiScreen(Screen):
 
     HELP = ""
 
+    def key_waits(self, key: str) -> bool:
+        """Whether `key`, typed ahead, must wait for data this screen is about to show (none by default)."""
+        return False
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.app.report(event.worker.error)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Label, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from spectui.core.collection_search import matching_runs, same_repo, search_pattern
 from spectui.core.collections import SPECTRACTOR_TYPES, CollectionSummary
@@ -109,6 +109,12 @@ class CollectionsScreen(SpectuiScreen):
             found = search_collections(butler, pattern, counts=False)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_results, [*runs, *found])
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.worker.group == "collections-search" and event.state == WorkerState.ERROR:
+            problem = getattr(event.worker.error, "message", None) or str(event.worker.error)
+            self.query_one("#collections-status", Label).update(f" no search: {problem}")
 
     def _show_results(self, found: list[CollectionSummary | Run]) -> None:
         self.results = found

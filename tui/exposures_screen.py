@@ -74,6 +74,10 @@ class ExposuresScreen(TableScreen):
         if self.launched is not None:
             self.launched.cancel()
 
+    @property
+    def view_coming(self) -> bool:
+        return self.loading_selection is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "query":
             return True

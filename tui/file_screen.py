@@ -98,6 +98,10 @@ class FileScreen(TableScreen):
         if event.worker is self.view_worker and event.state == WorkerState.ERROR:
             self.update_status(f"{self.opened.name} could not be read to the end: only these rows are here")
 
+    @property
+    def view_coming(self) -> bool:
+        return self.view_worker is None or not self.view_worker.is_finished
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "columns":
             return True

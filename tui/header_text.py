@@ -4,12 +4,17 @@ from __future__ import annotations
 
 NOTHING = "—"
 MAX_FILE_KEYS = 9
+TITLE_MIN = len("Merge & missing")
+"""A long screen title (a results file's name) is shortened to leave room for the repository and collection."""
 
 
 def header_runs(title: str, fields: list[tuple[str, str]], activity: str, width: int) -> list[tuple[str, str]]:
     """`spectui · Screen` then each field's label and value fitted to `width`; kinds: lead, label, value, blank."""
+    labels = sum(len(label) + 3 for label, _ in fields)
+    if len(title) + labels + sum(len(value) for _, value in fields) + len(" spectui ·  ") > width:
+        title = middle_ellipsis(title, max(TITLE_MIN, width // 5), head_share=0.75)
     lead = f" spectui · {title} " + (f"⧗ {activity} " if activity else "")
-    fixed = len(lead) + sum(len(label) + 3 for label, _ in fields)
+    fixed = len(lead) + labels
     room = max(3 * 4, width - fixed)
     widths = share_widths(room, [len(value) for _, value in fields])
     runs = [(lead, "lead")]

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from spectui.core.errors import BadInput
 from spectui.core.plot_data import GROUPINGS, GroupedHistogram, Series
+from spectui.core.table_shape import is_label_column
 
 from .base_screen import SpectuiScreen, reports_errors
 from .context_header import ContextHeader
@@ -236,7 +237,8 @@ class HistogramScreen(SpectuiScreen):
         frame = data.table()
         table = RowTable(cursor_type="row", zebra_stripes=True)
         table.show_rows([str(c) for c in frame.columns],
-                        [[_cell(v) for v in row] for row in frame.itertuples(index=False)])
+                        [[_cell(v, grouped=not is_label_column(str(name))) for name, v in zip(frame.columns, row)]
+                         for row in frame.itertuples(index=False)])
         body.mount(table)
         if not self.query_one(PromptBar).is_open:
             table.focus()
@@ -369,9 +371,9 @@ class HistogramScreen(SpectuiScreen):
             self._status()
 
 
-def _cell(value) -> Text:
+def _cell(value, grouped: bool = True) -> Text:
     if isinstance(value, float):
         return Text("" if math.isnan(value) else f"{value:.4g}", justify="right")
     if isinstance(value, int):
-        return Text(f"{value:,}", justify="right")
+        return Text(f"{value:,}" if grouped else str(value), justify="right")
     return Text(str(value))

@@ -16,13 +16,26 @@ from time import monotonic
 
 from textual import events
 from textual.app import App
+from textual.keys import _character_to_key
 from textual.message_pump import MessagePump
+from textual.widgets import Input
 
 SETTLE_LIMIT = 2.0
 """Seconds a key waits at most for the previous one to be handled (a handler may wait for the user)."""
 
 POLL = 0.005
+WAIT_POLL = 0.02
+"""Seconds between looks at a screen that holds keys until its data is there."""
 IN_ORDER = "_spectui_in_order"
+
+
+def typed_key(character: str) -> events.Key:
+    """The key event a terminal sends when `character` is typed."""
+    if character in "\r\n":
+        return events.Key("enter", "\r")
+    if character == "\t":
+        return events.Key("tab", "\t")
+    return events.Key(_character_to_key(character), character)
 
 
 def queued(pump: MessagePump) -> int:
@@ -40,10 +53,13 @@ class OrderedKeysApp(App):
         self._handled = asyncio.Event()
 
     async def on_event(self, event: events.Event) -> None:
+        """Hold keys and pastes to hand them on in order; Enter typed before the app took the terminal (which
+        the terminal turned into ctrl+j) is Enter."""
         if not isinstance(event, (events.Key, events.Paste)):
             await super().on_event(event)
         elif not event.is_forwarded and not getattr(event, IN_ORDER, False):
-            self._held_input.append(event)
+            typed_ahead_enter = isinstance(event, events.Key) and event.key == "ctrl+j"
+            self._held_input.append(typed_key("\r") if typed_ahead_enter else event)
             if self._releasing is None or self._releasing.done():
                 self._releasing = asyncio.create_task(self._release_in_order())
         else:
@@ -56,13 +72,43 @@ class OrderedKeysApp(App):
         """Hand the held keys back to the app one at a time, each once the one before has been handled."""
         try:
             while self._held_input:
-                event = self._held_input.popleft()
+                event = self._next_input()
+                if event is None:
+                    await asyncio.sleep(WAIT_POLL)
+                    continue
                 setattr(event, IN_ORDER, True)
                 self._handled.clear()
                 self.post_message(event)
                 await self._handling_of(event)
         except Exception as error:
             self._handle_exception(error)
+
+    def _next_input(self) -> events.Event | None:
+        """The next key or paste to hand on, or None while the first one waits for the screen to be ready.
+
+        A key that quits goes before the others. A paste outside a text box becomes its keys, as if typed.
+        """
+        held = self._held_input
+        quitting = next((event for event in held if self._quits(event)), None)
+        if quitting is not None:
+            held.clear()
+            return quitting
+        event = held[0]
+        if isinstance(event, events.Paste) and not isinstance(self.focused, Input):
+            held.popleft()
+            held.extendleft(reversed([typed_key(character) for character in event.text]))
+            return None if not held else self._next_input()
+        waits = getattr(self.screen, "key_waits", None)
+        if isinstance(event, events.Key) and waits is not None and waits(event.key):
+            return None
+        return held.popleft()
+
+    def _quits(self, event: events.Event) -> bool:
+        """Whether the event is a key bound to quitting the app."""
+        if not isinstance(event, events.Key):
+            return False
+        active = self.screen.active_bindings.get(event.key)
+        return active is not None and active.binding.action == "quit"
 
     async def _handling_of(self, event: events.Event) -> None:
         """Wait until `event` was handled (by a binding, or stopped by a widget) and the screen is quiet."""

@@ -24,7 +24,7 @@ from .row_table import RowTable
 
 HEADER_FIRST = ("TARGET", "FILTER", "DATE-OBS", "EXPTIME", "AIRMASS", "D2CCD", "CHI2_FIT", "PSF_REG",
                 "MEANFWHM", "VERSION")
-LABEL_WIDTH = 13
+LABEL_WIDTH = 20
 VALUE_WIDTH = 24
 SECTIONS = (("spectrum", "spectrum fit"), ("spectrogram", "spectrogram fit"))
 

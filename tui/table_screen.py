@@ -196,6 +196,18 @@ class TableScreen(SpectuiScreen):
             return True
         return None
 
+    @property
+    def view_coming(self) -> bool:
+        """Whether the view is being made (rows may already be drawn), so that keys needing it can wait."""
+        return False
+
+    def key_waits(self, key: str) -> bool:
+        """Keys that need the view, and the g prefix, wait for a view that is coming."""
+        if self.view is not None or not self.view_coming:
+            return False
+        active = self.active_bindings.get(key)
+        return active is not None and (not active.enabled or active.binding.action == "g_prefix")
+
     # The g prefix: g then a key runs that key's "every row" variant
 
     def action_g_prefix(self) -> None:
@@ -326,8 +338,9 @@ class TableScreen(SpectuiScreen):
                 with self.changing_view():
                     self.view.set_filter(event.value)
             except BadInput as exc:
-                self.app.report(exc)
+                prompt.say(exc.message, problem=True)
                 return
+            self.app.clear_errors()
         else:
             self.search_text = event.value
         prompt.close()
