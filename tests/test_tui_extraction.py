@@ -103,9 +103,9 @@ async def test_escape_asks_then_stops_and_a_later_start_resumes(workdir, demo_re
         await pilot.press("y")
         await wait_for(pilot, lambda: screen.job.ended)
         await pilot.pause()
-        assert label_text(screen, "#extract-phase").startswith(" stopped:")
-        assert any("Extraction stopped" in n for n in notifications(app))
         saved = saved_visits(output)
+        assert label_text(screen, "#extract-phase") == f" stopped: {saved:,} visits read and kept; enter resumes."
+        assert any("Extraction stopped" in n and "--resume" not in n for n in notifications(app))
         total = screen.job.progress.total
         assert 0 < saved < total and not output.exists()
 
@@ -115,6 +115,37 @@ async def test_escape_asks_then_stops_and_a_later_start_resumes(workdir, demo_re
         await wait_for(pilot, lambda: isinstance(app.screen, ResultsScreen), timeout=60)
         assert screen.result.resumed == saved and len(screen.result.frame) == total
         assert screen.result.frame["id"].is_unique and output.is_file()
+
+
+async def test_the_stop_question_is_whole_at_80_columns(workdir, demo_repo, slow_chunks):
+    app = app_on(LATEST, repo=str(demo_repo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await extraction_screen(pilot)
+        await start_and_read(pilot, screen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        words = [word for word in screen_text(app).split() if word != "│"]
+        assert "What was read is kept; starting again resumes." in " ".join(words)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.job.ended)
+
+
+async def test_screen_keys_work_and_fields_take_text_only_when_asked(workdir, demo_repo):
+    app = app_on(LATEST, repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await extraction_screen(pilot)
+        output = screen.query_one("#extract-output").value
+        await pilot.press("4")
+        assert app.screen is not screen and screen.query_one("#extract-output").value == output
+        await pilot.press("3")
+        assert app.screen is screen
+        await pilot.press("e", "backspace", *"x", "escape")
+        assert screen.query_one("#extract-output").value == output[:-1] + "x"
+        assert app.focused.id == "extract-failures" and app.screen is screen
+        await pilot.press("w", "backspace", "3", "escape", "o")
+        assert screen.query_one("#extract-workers").value == "3" and app.screen is screen
+        await pilot.press("escape")
+        assert app.screen is not screen
 
 
 async def test_start_over_deletes_the_checkpoint(workdir, demo_repo, slow_chunks):

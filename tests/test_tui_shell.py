@@ -232,3 +232,26 @@ def test_launch_with_a_registered_run_opens_its_repository_and_collection(demo_r
     app, mouse = started[0]
     assert (app.repo, app.collection, app.run_name, app.theme, mouse) == (
         str(demo_repo), "u/dagoret/auxtel_latest", "latest", "spectui-light", False)
+
+
+async def test_an_unknown_collection_at_launch_is_said_once_and_collections_opens(demo_repo):
+    app = app_for(demo_repo, collection="nosuch/coll")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.title == "Collections" and notifications(app))
+        await settle(pilot)
+        said = [n for n in notifications(app) if "nosuch/coll" in n]
+        assert len(said) == 1 and "no collection 'nosuch/coll'" in said[0]
+        assert app.collection is None and app.focused.id == "collections"
+
+
+async def test_the_same_error_is_shown_once_and_a_success_takes_it_down(demo_repo):
+    app = app_for(demo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.report(BadQuery("the registry cannot be reached."))
+        app.report(BadQuery("the registry cannot be reached."))
+        await pilot.pause()
+        assert notifications(app) == ["the registry cannot be reached."]
+        app.clear_errors()
+        await pilot.pause()
+        assert notifications(app) == []
+

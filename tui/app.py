@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from functools import partial
 
@@ -64,6 +65,7 @@ class SpectuiApp(OrderedKeysApp):
         self._screens: dict[str, Screen] = {}
         self._launch_query = launch_query
         self._saved_list = saved_list
+        self._errors_shown: dict[str, float] = {}
 
     # Configuration
 
@@ -222,13 +224,17 @@ class SpectuiApp(OrderedKeysApp):
             first = (str(error).strip().splitlines() or [""])[0]
             self.log.error(repr(error))
             message, title, timeout = f"{type(error).__name__}: {first}", "Unexpected error", 10
-        if any(shown.message == message for shown in self._notifications):
+        now = time.monotonic()
+        if self._errors_shown.get(message, 0.0) > now:
             return
+        self._errors_shown = {shown: until for shown, until in self._errors_shown.items() if until > now}
+        self._errors_shown[message] = now + timeout
         self.notify(message, severity="error", title=title, timeout=timeout, markup=False)
 
     def clear_errors(self) -> None:
         """Take down the error notifications: what they said no longer holds."""
-        if any(shown.severity == "error" for shown in self._notifications):
+        if self._errors_shown:
+            self._errors_shown = {}
             self.clear_notifications()
 
     # Navigation

@@ -136,6 +136,7 @@ class ExposuresScreen(TableScreen):
             frame = query_exposures(butler, selection)
         if not worker.is_cancelled:
             self._present(load, selection, pa.Table.from_pandas(frame, preserve_index=False), None, frame)
+            self.app.call_from_thread(self.app.warm_up)
         try:
             exposure_cache.save(self.app.repo, selection, frame)
         except (SpectuiError, OSError) as exc:
