@@ -9,6 +9,7 @@ from .repo import butler_errors
 
 SPECTRACTOR_TYPES = ("spectractorSpectrum", "spectrumLibradtranFitParameters", "spectrogramLibradtranFitParameters")
 HIDDEN_SUFFIXES = ("_config", "_log", "_metadata", "_resource_usage")
+PATTERN_HINT = "a collection pattern looks like `u/dagoret/*` (globs * and ?, comma-separated)"
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ def search_collections(butler, pattern: str = "*", *, counts: bool = True,
     patterns = [p.strip() for p in (pattern or "*").split(",") if p.strip()] or ["*"]
     for p in patterns:
         if any(c in p for c in "[]{}^$\\"):
-            raise BadQuery(f"bad collection pattern {p!r}: only the globs * and ? are supported.")
-    with butler_errors("collection search"):
+            raise BadQuery(f"bad collection pattern {p!r}: only the globs * and ? are supported; {PATTERN_HINT}.")
+    with butler_errors("collection search", PATTERN_HINT):
         infos = butler.collections.query_info(patterns, include_summary=True, include_doc=True)
         result = []
         for info in sorted(infos, key=lambda i: i.name):

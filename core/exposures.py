@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import BadInput, BadQuery
-from .repo import INSTRUMENT, butler_errors
+from .repo import INSTRUMENT, WHERE_HINT, bad_query, butler_errors
 from .times import tai_ns_to_utc, utc_mjd
 
 DEFAULT_DISPERSERS = ("holo4*",)
@@ -84,31 +87,39 @@ def query_exposures(butler, selection: ExposureSelection = ExposureSelection()):
     """The selected exposures as a DataFrame with spectui's columns, sorted by id, times in UTC."""
     physical_filters = matching_physical_filters(butler, selection)
     where, bind = build_where(selection, physical_filters)
-    try:
-        with butler_errors("exposure query"):
-            records = butler.query_dimension_records("exposure", where=where, bind=bind, limit=None,
-                                                     explain=False)
-    except BadQuery as exc:
-        if selection.where.strip():
-            raise BadQuery(user_where_message(exc.message, selection.where, where)) from exc
-        raise
+    with where_errors(selection, where, "exposure query"):
+        records = butler.query_dimension_records("exposure", where=where, bind=bind, limit=None, explain=False)
     return records_to_frame(records)
 
 
-def user_where_message(message: str, user_where: str, full_where: str) -> str:
-    """Reword a where-clause error so that it quotes the user's own expression and positions within it."""
-    import re
+@contextlib.contextmanager
+def where_errors(selection: ExposureSelection, where: str, what: str) -> Iterator[None]:
+    """`butler_errors` for a query on `where`, whose errors quote the user's own --where expression."""
+    try:
+        with butler_errors(what):
+            yield
+    except BadQuery as exc:
+        if not selection.where.strip():
+            raise
+        reason = exc.message.removeprefix(f"bad {what}: ").removesuffix(f"; {WHERE_HINT}.")
+        raise bad_query(f"--where expression {selection.where!r}",
+                        user_where_reason(reason, selection.where, where)) from exc
 
+
+def user_where_reason(reason: str, user_where: str, full_where: str) -> str:
+    """Reword why a where clause failed so that it quotes the user's own expression and positions within it."""
     offset = full_where.rfind(f"({user_where})") + 1
-    position = re.search(r"pos: (\d+)", message)
-    near = re.search(r"at or near '([^']*)'", message)
+    position = re.search(r"pos: (\d+)", reason)
+    near = re.search(r"at or near '([^']*)'", reason)
+    character = re.search(r"Unexpected character at position (\d+)", reason)
     if position:
         pos = int(position.group(1)) - offset
-        where = "at the end" if pos > len(user_where) else f"at position {pos} (near {near.group(1)!r})"
-        return f"bad --where expression {user_where!r}: syntax error {where}."
-    detail = message.split(": ", 1)[1] if ": " in message else message
-    detail = detail.replace(full_where, user_where)
-    return f"bad --where expression {user_where!r}: {detail}"
+        return "syntax error " + ("at the end" if pos > len(user_where) else
+                                  f"at position {pos} (near {near.group(1)!r})")
+    if character and 0 <= int(character.group(1)) - offset < len(user_where):
+        index = int(character.group(1)) - offset
+        return f"unexpected character {user_where[index]!r} at position {index + 1}"
+    return re.sub(r" in expression .*spectui_.*", "", reason.replace(full_where, user_where))
 
 
 def records_to_frame(records):

@@ -21,6 +21,10 @@ from .errors import (
 INSTRUMENT = "LATISS"
 # Logs "Failed to instantiate Butler" before raising; spectui reports the exception itself in one line.
 BUTLER_CREATION_LOG = "lsst.daf.butler.direct_butler._direct_butler"
+WHERE_HINT = "a Butler where expression looks like `exposure.zenith_angle < 40`"
+POSTGRES_DRIVERS = ("psycopg", "psycopg2")
+DRIVER_FAULTS = ("OperationalError", "InterfaceError")
+POSTGRES_EXTRA = "spectui[postgres]"
 
 
 def quiet_butler_logs() -> None:
@@ -63,9 +67,9 @@ def open_repo(repo: str | os.PathLike):
     except FileNotFoundError as exc:
         raise RepoNotFound(_not_found_message(name)) from exc
     except Exception as exc:
-        if _registry_fault(exc):
-            raise RegistryUnavailable(f"cannot open repository {name!r}: its registry cannot be read "
-                                      f"({_first_line(exc.orig)}).") from exc
+        unavailable = _unavailable(exc, f"cannot open repository {name!r}: its registry", "")
+        if unavailable is not None:
+            raise unavailable from exc
         raise RepoNotFound(f"cannot open repository {name!r}: {_first_line(exc)}") from exc
 
 
@@ -93,14 +97,21 @@ def _first_line(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def butler_errors(what: str = "query") -> Iterator[None]:
-    """Map the Butler exceptions a user can cause to spectui errors, naming where a where-clause failed.
+def butler_errors(what: str = "query", hint: str = WHERE_HINT) -> Iterator[None]:
+    """Map the Butler, SQLAlchemy and database-driver exceptions a user can cause to spectui errors.
 
-    A registry database that stops answering (file removed, truncated or locked, server gone) is one of them.
+    A query the Butler or the database refuses is a BadQuery saying why, with `hint` (an example of what
+    works); a registry that cannot be read or reached (file removed, truncated or locked, server gone, no
+    driver) is a RegistryUnavailable.
     """
-    from lsst.daf.butler import InvalidQueryError, MissingCollectionError, MissingDatasetTypeError
+    from lsst.daf.butler import (
+        ButlerUserError,
+        InvalidQueryError,
+        MissingCollectionError,
+        MissingDatasetTypeError,
+    )
     from lsst.daf.butler.registry import NoDefaultCollectionError
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import StatementError
 
     try:
         yield
@@ -114,20 +125,61 @@ def butler_errors(what: str = "query") -> Iterator[None]:
         raise BadQuery("no collection given: pass --collection NAME.") from exc
     except InvalidQueryError as exc:
         cause = f": {exc.__cause__}" if exc.__cause__ else ""
-        raise BadQuery(f"bad {what}: {_first_line(exc)}{cause}") from exc
+        raise bad_query(what, f"{_first_line(exc)}{cause}", hint) from exc
     except LookupError as exc:
         raise BadQuery(f"{what} failed: {_first_line(exc)}") from exc
-    except DBAPIError as exc:
-        if not _registry_fault(exc):
+    except OverflowError as exc:
+        raise bad_query(what, f"a number is out of the database's range ({_first_line(exc)})", hint) from exc
+    except (ButlerUserError, ValueError, TypeError) as exc:
+        raise bad_query(what, _first_line(exc), hint) from exc
+    except Exception as exc:
+        unavailable = _unavailable(exc, "the repository's registry", f"{what}: ")
+        if unavailable is not None:
+            raise unavailable from exc
+        if not isinstance(exc, StatementError):
             raise
-        raise RegistryUnavailable(f"the repository's registry cannot be read ({what}: "
-                                  f"{_first_line(exc.orig)}); check that it is in place and not locked by "
-                                  "another program, then run the command again.") from exc
+        raise bad_query(what, f"the database refused it ({_first_line(exc.orig or exc)})", hint) from exc
 
 
-def _registry_fault(exc: Exception) -> bool:
-    """True for database errors saying the registry is gone, damaged or locked, not that a query is wrong."""
+def bad_query(what: str, reason: str, hint: str = WHERE_HINT) -> BadQuery:
+    """A BadQuery saying what failed and why, with an example of what works."""
+    return BadQuery(f"bad {what}: {reason.rstrip('.')}; {hint}.")
+
+
+def _unavailable(exc: BaseException, registry: str, context: str) -> RegistryUnavailable | None:
+    """The one-line error for a registry that cannot be read or reached, or None when `exc` says otherwise."""
+    driver = _missing_driver(exc)
+    if driver:
+        return RegistryUnavailable(f"{registry} is a PostgreSQL database and its driver ({driver}) is not "
+                                   f"installed: pip install '{POSTGRES_EXTRA}'.")
+    if not _registry_fault(exc):
+        return None
+    reason = context + _first_line(getattr(exc, "orig", None) or exc)
+    if _is_sqlite(exc):
+        return RegistryUnavailable(f"{registry} cannot be read ({reason}); check that it is in place and not "
+                                   "locked by another program, then run the command again.")
+    return RegistryUnavailable(f"{registry} cannot be reached ({reason}); check the database is up and try "
+                               "again.")
+
+
+def _missing_driver(exc: BaseException) -> str | None:
+    """The PostgreSQL driver whose absence `exc` reports, if it does."""
+    name = getattr(exc, "name", None) if isinstance(exc, ImportError) else None
+    return name if name and name.split(".")[0] in POSTGRES_DRIVERS else None
+
+
+def _registry_fault(exc: BaseException) -> bool:
+    """True for database errors saying the registry is gone, damaged, locked or unreachable, not that a query
+    is wrong; the driver's own connection errors count too."""
     from sqlalchemy import exc as sql
 
-    return (isinstance(exc, (sql.OperationalError, sql.InterfaceError, sql.InternalError))
-            or type(exc) is sql.DatabaseError)
+    if type(exc) is sql.DatabaseError or isinstance(exc, (sql.OperationalError, sql.InterfaceError,
+                                                          sql.InternalError)):
+        return True
+    return any(cls.__module__.split(".")[0] in POSTGRES_DRIVERS and cls.__name__ in DRIVER_FAULTS
+               for cls in type(exc).__mro__)
+
+
+def _is_sqlite(exc: BaseException) -> bool:
+    """True when the error comes from a SQLite registry (a local file), not a database server."""
+    return type(getattr(exc, "orig", None) or exc).__module__.split(".")[0] == "sqlite3"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import exc as sql
 
 from spectui.core.collections import search_collections
 from spectui.core.config import load_config
-from spectui.core.errors import SpectuiError
+from spectui.core.errors import BadQuery, RegistryUnavailable, SpectuiError
 from spectui.core.exposures import ExposureSelection, parse_day_obs, query_exposures
-from spectui.core.repo import open_repo
+from spectui.core.repo import butler_errors, open_repo
 from spectui.core.tables import read_table
 from spectui.core.views import default_export_path
 
@@ -31,6 +34,9 @@ def test_day_obs_parser(text):
 
 @FAST
 @given(st.one_of(st.text(max_size=40), st.lists(WHERE_ALPHABET, max_size=25).map("".join)))
+@example("A()")
+@example("exposure.seq_num > 99999999999999999999")
+@example("exposure.seq_num / 0 > 1")
 def test_where_clauses(butler, text):
     try:
         frame = query_exposures(butler, ExposureSelection(where=text))
@@ -93,3 +99,51 @@ def test_config_files(tmp_path, payload):
 def test_default_export_names_stay_in_the_chosen_directory(tmp_path, stem):
     path = default_export_path(tmp_path, stem)
     assert path.parent == tmp_path and path.name not in (".csv", "..csv") and not path.name.startswith(".")
+
+
+def driver_error(name: str, text: str, module: str = "psycopg", base: type = Exception) -> Exception:
+    """An error of a PostgreSQL driver's class `name` (defined in `module`), as the driver raises it."""
+    return type(name, (base,), {"__module__": module})(text)
+
+
+PSYCOPG2_OPERATIONAL = type(driver_error("OperationalError", "", "psycopg2"))
+QUERY_HINT = "; a Butler where expression looks like `exposure.zenith_angle < 40`."
+UNREACHABLE = "; check the database is up and try again."
+
+
+@pytest.mark.parametrize(("raised", "kind", "message"), [
+    (sql.DataError("SELECT", {}, driver_error("DivisionByZero", "division by zero")), BadQuery,
+     "bad exposure query: the database refused it (division by zero)" + QUERY_HINT),
+    (sql.ProgrammingError("SELECT", {}, driver_error("UndefinedFunction", "function foo() does not exist")),
+     BadQuery, "the database refused it (function foo() does not exist)"),
+    (sql.IntegrityError("SELECT", {}, driver_error("NotNullViolation", "null value")), BadQuery, "(null value)"),
+    (sql.StatementError("cannot bind", "SELECT", {}, TypeError("not a number")), BadQuery, "(not a number)"),
+    (OverflowError("Python int too large to convert to SQLite INTEGER"), BadQuery,
+     "a number is out of the database's range (Python int too large to convert to SQLite INTEGER)" + QUERY_HINT),
+    (ValueError("Unknown function 'A' in expression"), BadQuery,
+     "Unknown function 'A' in expression" + QUERY_HINT),
+    (TypeError("unsupported operand"), BadQuery, "bad exposure query: unsupported operand" + QUERY_HINT),
+    (sql.OperationalError("connect", {}, driver_error("OperationalError", "connection refused\nIs it running?")),
+     RegistryUnavailable, "the repository's registry cannot be reached (exposure query: connection refused)"
+     + UNREACHABLE),
+    (sql.InterfaceError("SELECT", {}, driver_error("InterfaceError", "connection already closed")),
+     RegistryUnavailable, "cannot be reached (exposure query: connection already closed)" + UNREACHABLE),
+    (driver_error("OperationalError", "server closed the connection unexpectedly"), RegistryUnavailable,
+     "cannot be reached (exposure query: server closed the connection unexpectedly)" + UNREACHABLE),
+    (driver_error("AdminShutdown", "terminating connection", "psycopg2.errors", PSYCOPG2_OPERATIONAL),
+     RegistryUnavailable, "cannot be reached (exposure query: terminating connection)" + UNREACHABLE),
+    (ModuleNotFoundError("No module named 'psycopg2'", name="psycopg2"), RegistryUnavailable,
+     "its driver (psycopg2) is not installed: pip install 'spectui[postgres]'."),
+    (sql.OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked")), RegistryUnavailable,
+     "the repository's registry cannot be read (exposure query: database is locked); check that it is in place"),
+], ids=lambda value: type(value).__name__ if isinstance(value, Exception) else None)
+def test_database_and_driver_errors_become_one_line_spectui_errors(raised, kind, message):
+    with pytest.raises(kind) as caught, butler_errors("exposure query"):
+        raise raised
+    assert message in caught.value.message and "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize("raised", [RuntimeError("a bug"), KeyboardInterrupt(), driver_error("Warning", "x")])
+def test_other_errors_are_not_taken_for_the_users(raised):
+    with pytest.raises(type(raised)), butler_errors("exposure query"):
+        raise raised

@@ -70,3 +70,6 @@ def test_bad_selections_say_what_is_wrong(butler):
         query_exposures(butler, ExposureSelection(where="exposure.seq_num > AND 1"))
     with pytest.raises(BadQuery, match="Unrecognized field 'nope'"):
         query_exposures(butler, ExposureSelection(where="exposure.nope = 1"))
+    with pytest.raises(BadQuery, match=r"'exposure.id IN \(1..3:0\)': unexpected character ':' at position 21; a "
+                                       "Butler where expression looks like `exposure.zenith_angle < 40`.$"):
+        query_exposures(butler, ExposureSelection(where="exposure.id IN (1..3:0)"))
