@@ -6,11 +6,56 @@ exposure's `ex_time_start` (UTC start) stay separate columns.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from .column_notes import HEADER_KEYS, split_fit
 from .errors import BadInput
 
 PREFIX = "ex_"
 HOWS = ("inner", "left", "right", "outer")
 TIME_COLUMNS = ("DATE-OBS", "time_start", "time_end")
+RESULT_COLUMNS = frozenset(HEADER_KEYS) | {"error"}
+EXPOSURE_COLUMNS = frozenset({"obs_id", "day_obs", "seq_num", "physical_filter"})
+KINDS = {"results": "results (Spectractor columns such as error, CHI2_FIT or *_spectrum)",
+         "exposures": "exposure lists (obs_id, day_obs, seq_num, physical_filter and no Spectractor column)"}
+WHAT_MERGE_TAKES = ("merge takes a results file (from `spectui extract`) and an exposure list "
+                    "(from `spectui exposures`)")
+
+
+def merge_files(first: str | os.PathLike, second: str | os.PathLike, how: str = "inner", *,
+                trust_pickle: bool = False):
+    """The results and exposure files merged, in whichever order they come, and whether they were swapped.
+
+    Which is which is told by their columns; two files of the same kind, or one file twice, are refused.
+    """
+    from .tables import read_table
+
+    if Path(first).expanduser().resolve() == Path(second).expanduser().resolve():
+        raise BadInput(f"{first} is given twice: {WHAT_MERGE_TAKES}.")
+    results, exposures, swapped = arrange(read_table(first, trust_pickle=trust_pickle),
+                                          read_table(second, trust_pickle=trust_pickle))
+    return merge_results(results, exposures, how=how), swapped
+
+
+def arrange(first, second):
+    """(results, exposures, swapped): the two tables in merge order, told apart by their columns."""
+    kinds = table_kind(first), table_kind(second)
+    if kinds == ("exposures", "results"):
+        return second, first, True
+    if kinds[0] is not None and kinds[0] == kinds[1]:
+        raise BadInput(f"both files are {KINDS[kinds[0]]}: {WHAT_MERGE_TAKES}.")
+    return first, second, False
+
+
+def table_kind(frame) -> str | None:
+    """'results' for a table with Spectractor columns, 'exposures' for an exposure list, None when unclear."""
+    names = [str(c) for c in frame.columns if not str(c).startswith(PREFIX)]
+    if any(name in RESULT_COLUMNS or split_fit(name)[1] for name in names):
+        return "results"
+    if EXPOSURE_COLUMNS & set(names):
+        return "exposures"
+    return None
 
 
 def merge_results(results, exposures, how: str = "inner"):

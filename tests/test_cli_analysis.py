@@ -124,6 +124,16 @@ def test_merge_command(files, tmp_path):
                           "no such file")
     assert_one_line_error(run("merge", str(out), str(files["exposures"]), "-o", str(tmp_path / "again.csv")),
                           "merged already")
+    swapped = run("merge", str(files["exposures"]), str(files["results"]), "-o", str(tmp_path / "swapped.parquet"),
+                  "--how", "right")
+    assert swapped.exit_code == 0, swapped.stderr
+    assert f"note: {files['exposures']} is an exposure list and {files['results']} the results" in swapped.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "swapped.parquet"), merged)
+    assert_one_line_error(run("merge", str(files["results"]), str(files["results"]), "-o", str(tmp_path / "x.csv")),
+                          "is given twice")
+    assert_one_line_error(run("merge", str(files["results"]), str(files["shifted"]), "-o", str(tmp_path / "x.csv")),
+                          "both files are results")
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_stats_command_with_cuts(files):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from spectui.core.errors import BadInput
-from spectui.core.merge import merge_results
+from spectui.core.merge import merge_files, merge_results, table_kind
 from spectui.core.tables import read_table, write_table
 
 
@@ -87,3 +87,34 @@ def test_refusals_are_clear(results, exposures):
     merged = merge_results(results, exposures)
     with pytest.raises(BadInput, match="merged already"):
         merge_results(merged, exposures)
+
+
+def test_which_file_is_which_is_told_by_the_columns(results, exposures, tmp_path):
+    names = ("results", "exposures", "more_results", "more_exposures")
+    paths = {name: tmp_path / f"{name}.parquet" for name in names}
+    for name, frame in (("results", results), ("more_results", results), ("exposures", exposures),
+                        ("more_exposures", exposures)):
+        write_table(frame, paths[name])
+    merged, swapped = merge_files(paths["results"], paths["exposures"], how="left")
+    assert not swapped
+    swapped_merge, swapped = merge_files(paths["exposures"], paths["results"], how="left")
+    assert swapped
+    pd.testing.assert_frame_equal(swapped_merge, merged)
+    with pytest.raises(BadInput, match=r"both files are results \(Spectractor columns"):
+        merge_files(paths["results"], paths["more_results"])
+    with pytest.raises(BadInput, match=r"both files are exposure lists \(obs_id"):
+        merge_files(paths["exposures"], paths["more_exposures"])
+    with pytest.raises(BadInput, match="is given twice: merge takes a results file"):
+        merge_files(paths["results"], tmp_path / "." / "results.parquet")
+
+
+@pytest.mark.parametrize(("columns", "kind"), [
+    (["id", "D2CCD", "status", "error"], "results"),
+    (["id", "PWV [mm]_y", "PWV [mm]_err_x"], "results"),
+    (["id", "VAOD_spectrogram", "ex_obs_id"], "results"),
+    (["id", "obs_id", "day_obs", "seq_num", "physical_filter", "target"], "exposures"),
+    (["id", "day_obs", "seq_num", "physical_filter", "target", "status", "lacking"], "exposures"),
+    (["id", "value"], None),
+])
+def test_table_kinds(columns, kind):
+    assert table_kind(pd.DataFrame(columns=columns)) == kind

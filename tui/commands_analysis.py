@@ -31,13 +31,18 @@ def _frame_text(frame) -> str:
               help="inner: in both; left: all results; right: all exposures (find missing); outer: all.")
 @click.option("--trust-pickle", is_flag=True, help="Allow pickled .npy inputs (only for files you trust).")
 def merge(spectra: str, exposure_file: str, output: str, how: str, trust_pickle: bool) -> None:
-    """Merge extraction results (SPECTRA) with an exposure list (EXPOSURES) on the exposure id."""
-    from spectui.core.merge import merge_results
-    from spectui.core.tables import check_output_path, read_table, write_table
+    """Merge extraction results (SPECTRA) with an exposure list (EXPOSURES) on the exposure id.
+
+    The two files are told apart by their columns: given the other way round, they are swapped (with a note).
+    """
+    from spectui.core.merge import merge_files
+    from spectui.core.tables import check_output_path, write_table
 
     check_output_path(output)
-    merged = merge_results(read_table(spectra, trust_pickle=trust_pickle),
-                           read_table(exposure_file, trust_pickle=trust_pickle), how=how)
+    merged, swapped = merge_files(spectra, exposure_file, how, trust_pickle=trust_pickle)
+    if swapped:
+        say(f"note: {spectra} is an exposure list and {exposure_file} the results: merged them the other way "
+            "round.")
     if write_table(merged, output):
         say(f"wrote {len(merged)} rows ({how} join) to {output}")
 
