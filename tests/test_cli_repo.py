@@ -45,11 +45,22 @@ def test_collections_formats(demo_repo):
     assert csv_out.splitlines()[0] == "name,type,children,dataset_types,spectractor"
 
 
-def test_demo_command_prints_the_path(tmp_path):
+def test_demo_command_prints_the_path_also_when_the_demo_exists(tmp_path, monkeypatch):
     result = run("demo", "--path", str(tmp_path / "d"), "--nights", "1", "--seed", "3")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path / "d")
-    assert_one_line_error(run("demo", "--path", str(tmp_path / "d"), "--nights", "1"), "--force")
+    again = run("demo", "--path", str(tmp_path / "d"), "--nights", "1")
+    assert again.exit_code == 0 and again.stdout == result.stdout, again.stderr
+    assert "already at" in again.stderr and "1 night, seed 3" in again.stderr and "--force" in again.stderr
+    rebuilt = []
+    monkeypatch.setattr("spectui.core.demo.build.build_demo", lambda path, **kw: rebuilt.append(kw) or path)
+    forced = run("demo", "--path", str(tmp_path / "d"), "--nights", "2", "--force")
+    assert forced.stdout == result.stdout and rebuilt[0]["force"] and rebuilt[0]["nights"] == 2
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    monkeypatch.undo()
+    assert_one_line_error(run("demo", "--path", str(tmp_path / "other")), "not a spectui demo repository")
+    assert_one_line_error(run("demo", "--path", str(tmp_path / "other" / "notes.txt")), "is a file")
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -17,10 +17,18 @@ from .cli_options import repo_of_run, repo_option, run_option, say, selection_fr
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed: same seed, same repository.")
 @click.option("--force", is_flag=True, help="Rebuild even if a demo repository is already there.")
 def demo(path: Path | None, nights: int, seed: int, force: bool) -> None:
-    """Build the demo repository (a real Butler repository like AuxTel's) and print its path."""
-    from spectui.core.demo.build import build_demo, default_demo_path
+    """Build the demo repository (a real Butler repository like AuxTel's) and print its path.
 
-    target = path or default_demo_path()
+    When it is built already, print its path and leave it as it is (--force rebuilds it), so that
+    `REPO=$(spectui demo)` always works.
+    """
+    from spectui.core.demo.build import build_demo, default_demo_path, demo_summary, is_demo_repo
+
+    target = (path or default_demo_path()).expanduser().absolute()
+    if is_demo_repo(target) and not force:
+        say(f"the demo repository is already at {target} ({demo_summary(target)}); --force rebuilds it.")
+        click.echo(str(target))
+        return
     built = build_demo(target, nights=nights, seed=seed, force=force, progress=say)
     click.echo(str(built))
 

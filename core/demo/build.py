@@ -80,6 +80,17 @@ def is_demo_repo(path: Path) -> bool:
     return (path / MANIFEST).is_file() and (path / "butler.yaml").is_file()
 
 
+def demo_summary(path: Path) -> str:
+    """What a built demo repository holds, e.g. '921 exposures over 3 nights, seed 1'."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text())
+        nights = len(manifest["nights"])
+        plural = "s" * (nights != 1)
+        return f"{manifest['exposures']} exposures over {nights} night{plural}, seed {manifest['seed']}"
+    except (OSError, ValueError, LookupError, TypeError):
+        return f"its {MANIFEST} is unreadable"
+
+
 def build_demo(path: Path, *, nights: int = 8, seed: int = 1, force: bool = False,
                progress: Progress | None = None) -> Path:
     """Build the demo repository at `path` (atomically: in a sibling directory, then renamed)."""
@@ -87,11 +98,14 @@ def build_demo(path: Path, *, nights: int = 8, seed: int = 1, force: bool = Fals
     path = Path(path).expanduser().absolute()
     if nights < 1:
         raise BadInput(f"--nights must be at least 1 (got {nights}).")
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path} is a file, not a directory: choose another --path.")
     if path.exists() and any(path.iterdir()):
+        if not is_demo_repo(path):
+            raise OutputError(f"{path} is not a spectui demo repository; refusing to replace it: choose another "
+                              "--path.")
         if not force:
             raise OutputError(f"{path} already exists; pass --force to rebuild it.")
-        if not is_demo_repo(path):
-            raise OutputError(f"{path} is not a spectui demo repository; refusing to delete it.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = path.parent / f"_{path.name}_building_{os.getpid()}"
