@@ -45,6 +45,36 @@ def test_collections_formats(demo_repo):
     assert csv_out.splitlines()[0] == "name,type,children,dataset_types,spectractor"
 
 
+def test_collection_names_are_whole_when_piped(demo_repo):
+    listed = json.loads(run("collections", "*", "--repo", str(demo_repo), "--format", "json").stdout)
+    assert max(len(c["name"]) for c in listed) > 100
+    table = run("collections", "*", "--repo", str(demo_repo), "--format", "table")
+    assert table.exit_code == 0 and "…" not in table.stdout and "\x1b" not in table.stdout
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["collection", "type", "spectractor", "dataset", "types"]
+    rows = [line.split() for line in lines[1:] if not line.startswith(" ")]
+    assert [row[0] for row in rows] == [c["name"] for c in listed]
+    children = [line.split()[1:] for line in lines[1:] if line.startswith("  └ ")]
+    assert children == [[child] for c in listed for child in c["children"]]
+    counts = [", ".join(f"{t} {n}" for t, n in c["dataset_types"].items()) for c in listed]
+    assert [" ".join(row[3 if c["spectractor"] else 2:]) for row, c in zip(rows, listed)] == counts
+
+
+def test_in_a_terminal_the_other_columns_give_way_to_the_names():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from spectui.tui.commands_repo import collections_table
+
+    name = "u/someone/" + "very_long_collection_name_" * 5
+    types = "spectractorSpectrum 10, spectrumLibradtranFitParameters 9"
+    table, width = collections_table([(name, "RUN", "yes", types)])
+    shown = StringIO()
+    Console(file=shown, width=width, color_system=None).print(table)
+    assert name in shown.getvalue() and "…" in shown.getvalue()
+
+
 def test_demo_command_prints_the_path_also_when_the_demo_exists(tmp_path, monkeypatch):
     result = run("demo", "--path", str(tmp_path / "d"), "--nights", "1", "--seed", "3")
     assert result.exit_code == 0, result.stderr

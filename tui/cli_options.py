@@ -132,3 +132,10 @@ def selection_from(kwargs: dict):
 def say(message: str) -> None:
     """A message for the user: always on stderr, so stdout stays data."""
     click.echo(message, err=True)
+
+
+def aligned_lines(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of text cells as plain lines, every column but the last padded to its widest cell."""
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]) - 1)]
+    return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths)), row[-1]]).rstrip()
+            for row in rows]

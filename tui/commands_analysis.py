@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .cli_options import (
+    aligned_lines,
     collection_option,
     repo_and_collection,
     repo_option,
@@ -222,10 +223,9 @@ def runs_list() -> None:
         say("no run registered; add one with `spectui runs add` or "
             "`spectui runs import BUTLER00_parameters.py`.")
         return
-    rows = [(r.name, r.repo or "-", r.collection or "(files only)", r.label) for r in registered.values()]
-    widths = [max(len(row[k]) for row in rows) for k in range(3)]
-    for row in rows:
-        click.echo("  ".join(value.ljust(w) for value, w in zip(row, widths)) + "  " + row[3])
+    for line in aligned_lines([(r.name, r.repo or "-", r.collection or "(files only)", r.label)
+                               for r in registered.values()]):
+        click.echo(line)
 
 
 @runs.command("show")

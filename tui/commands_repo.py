@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from .cli_options import repo_of_run, repo_option, run_option, say, selection_from, selection_options
+from .cli_options import (
+    aligned_lines,
+    repo_of_run,
+    repo_option,
+    run_option,
+    say,
+    selection_from,
+    selection_options,
+)
 
 
 @click.command()
@@ -37,7 +46,8 @@ def demo(path: Path | None, nights: int, seed: int, force: bool) -> None:
 @click.argument("pattern", default="*")
 @repo_option
 @run_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: aligned text, every name whole (plain when piped); csv or json: for programs.")
 @click.option("--no-counts", is_flag=True, help="Skip counting datasets (faster on huge repositories).")
 @click.option("--all-types", is_flag=True, help="Also show _config/_log/_metadata dataset types.")
 def collections(pattern: str, repo: str | None, run_name: str | None, fmt: str, no_counts: bool,
@@ -60,7 +70,6 @@ def collections(pattern: str, repo: str | None, run_name: str | None, fmt: str, 
         return
     if fmt == "csv":
         import csv
-        import sys
 
         writer = csv.writer(sys.stdout)
         writer.writerow(["name", "type", "children", "dataset_types", "spectractor"])
@@ -68,17 +77,51 @@ def collections(pattern: str, repo: str | None, run_name: str | None, fmt: str, 
             writer.writerow([c.name, c.type, ";".join(c.children),
                              ";".join(f"{t}={n}" for t, n in c.dataset_types.items()), c.has_spectractor])
         return
-    from rich.console import Console
-    from rich.table import Table
+    rows = _collection_rows(found)
+    if sys.stdout.isatty():
+        _print_terminal_table(rows)
+    else:
+        for line in aligned_lines([COLLECTION_HEADER, *rows]):
+            click.echo(line)
 
-    table = Table(box=None, header_style="bold")
-    for column in ("collection", "type", "spectractor", "dataset types"):
-        table.add_column(column)
+
+COLLECTION_HEADER = ("collection", "type", "spectractor", "dataset types")
+TYPES_MIN_WIDTH = 20
+CELL_PADDING = 2
+
+
+def _collection_rows(found) -> list[tuple[str, ...]]:
+    """One row per collection, then one per chain child (its name indented, the other cells empty)."""
+    rows = []
     for c in found:
         types = ", ".join(f"{t} {n}" if n >= 0 else t for t, n in c.dataset_types.items())
-        name = c.name + "".join(f"\n  └ {child}" for child in c.children)
-        table.add_row(name, c.type, "yes" if c.has_spectractor else "", types)
-    Console(soft_wrap=False).print(table)
+        rows.append((c.name, c.type, "yes" if c.has_spectractor else "", types))
+        rows += [(f"  └ {child}", "", "", "") for child in c.children]
+    return rows
+
+
+def collections_table(rows: list[tuple[str, ...]]):
+    """The rows as a rich table whose collection column is never wrapped nor cut, and the width it needs."""
+    from rich.table import Table
+
+    widths = [max(len(row[k]) for row in [COLLECTION_HEADER, *rows]) for k in range(len(COLLECTION_HEADER))]
+    table = Table(box=None, header_style="bold")
+    table.add_column(COLLECTION_HEADER[0], no_wrap=True, min_width=widths[0])
+    for column in COLLECTION_HEADER[1:]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    return table, sum(width + CELL_PADDING for width in widths[:-1]) + CELL_PADDING + TYPES_MIN_WIDTH
+
+
+def _print_terminal_table(rows: list[tuple[str, ...]]) -> None:
+    """The table in the terminal's width, or wider when the names need it (the terminal then wraps lines)."""
+    from rich.console import Console
+
+    table, needed = collections_table(rows)
+    console = Console()
+    console.width = max(console.width, needed)
+    console.print(table)
 
 
 @click.command()
