@@ -40,3 +40,19 @@ def test_a_postgresql_repository_without_its_driver_says_what_to_install(tmp_pat
     assert_one_line_error(result, f"cannot open repository '{tmp_path}': its registry is a PostgreSQL database")
     assert "is not installed: pip install 'spectui[postgres]'." in result.stderr
 
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing", "--chunk", "0"], "Invalid value for '--chunk': 0 is not in the range x>=1. See `spectui missing "
+                                  "--help`."),
+    (["exposuers"], "No such command 'exposuers'. Did you mean 'exposures'? See `spectui --help`."),
+    (["--bogus"], "No such option '--bogus'"),
+    (["runs", "add"], "Missing argument 'NAME'. See `spectui runs add --help`."),
+    (["collections", "--format", "xml"], "'xml' is not one of 'table', 'csv', 'json'"),
+])
+def test_mistyped_commands_are_one_line_too(args, message):
+    assert_one_line_error(run(*args), message)
+
+
+def test_missing_refuses_two_tables_on_stdout(demo_repo):
+    assert_one_line_error(run("missing", "--repo", str(demo_repo), "-c", RUN, "-o", "-", "--summary", "-"),
+                          "-o and --summary cannot both go to stdout")

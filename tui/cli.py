@@ -11,7 +11,8 @@ from .commands_open import open_files
 from .commands_repo import collections, demo, exposures
 
 
-@click.group(cls=SpectuiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("spectui", cls=SpectuiGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @repo_option
 @click.option("--collection", "-c", metavar="NAME", help="Collection to open.")
 @click.option("--run", "run_name", metavar="NAME", help="A run from the run registry (repo + collection).")

@@ -5,18 +5,32 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 import click
 
 from spectui.core.errors import BadInput, SpectuiError
 
 
+HELP_SCREENS = tuple(getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",)
+                     if hasattr(click.exceptions, name))
+
+
 class SpectuiGroup(click.Group):
-    """A click group that prints spectui errors as one line on stderr and exits 2, never a traceback."""
+    """A click group that prints spectui errors and usage mistakes as one line on stderr and exits 2, never a
+    traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            usage_mistake(exc)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            usage_mistake(exc)
         except SpectuiError as exc:
             click.echo(f"spectui: error: {exc.message}", err=True)
             sys.exit(exc.exit_code)
@@ -26,6 +40,16 @@ class SpectuiGroup(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(0)
+
+
+def usage_mistake(exc: click.UsageError) -> NoReturn:
+    """Print a mistake in how a command was typed as one line pointing to its help, and exit 2."""
+    if isinstance(exc, HELP_SCREENS):
+        raise exc
+    where = f" See `{exc.ctx.command_path} --help`." if exc.ctx is not None else ""
+    message = " ".join(exc.format_message().split())
+    click.echo(f"spectui: error: {message}{where}", err=True)
+    sys.exit(exc.exit_code)
 
 
 def resolve_repo(repo: str | None) -> str:

@@ -79,6 +79,8 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
     groups = check_groups([g.strip() for g in by.split(",") if g.strip()])
     if requery and "-" in (output, summary_path):
         raise BadInput("--requery prints to stdout: write the tables to files, not -.")
+    if output == summary_path == "-":
+        raise BadInput("-o and --summary cannot both go to stdout (-): write one of them to a file.")
     for path in (output, summary_path):
         if path:
             check_output_path(path)
