@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .cli_options import SpectuiGroup, repo_option
+from .cli_options import SpectuiGroup, app_options, repo_option
 from .commands_analysis import compare, cuts, merge, missing, runs, stats
 from .commands_extract import extract
 from .commands_open import open_files
@@ -16,8 +16,7 @@ from .commands_repo import collections, demo, exposures
 @repo_option
 @click.option("--collection", "-c", metavar="NAME", help="Collection to open.")
 @click.option("--run", "run_name", metavar="NAME", help="A run from the run registry (repo + collection).")
-@click.option("--theme", metavar="NAME", help="Colour theme.")
-@click.option("--no-mouse", is_flag=True, help="Leave the mouse to the terminal (text selection over SSH).")
+@app_options
 @click.version_option(package_name="spectui")
 @click.pass_context
 def main(ctx: click.Context, repo: str | None, collection: str | None, run_name: str | None, theme: str | None,

@@ -75,6 +75,13 @@ def repo_option(func: Callable) -> Callable:
                         help="Butler repository path or alias (default: SPECTUI_REPO, the config, the demo).")(func)
 
 
+def app_options(func: Callable) -> Callable:
+    """--theme and --no-mouse: how the app looks and whether it takes the mouse."""
+    func = click.option("--no-mouse", is_flag=True,
+                        help="Leave the mouse to the terminal (text selection over SSH).")(func)
+    return click.option("--theme", metavar="NAME", help="Colour theme.")(func)
+
+
 def run_option(func: Callable) -> Callable:
     """--run: a registered run, in place of --repo and --collection."""
     return click.option("--run", "run_name", metavar="NAME",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import click
 
+from .cli_options import app_options
+
 
 @click.command("open")
 @click.argument("files", nargs=-1, required=True, metavar="FILE [FILE ...]")
 @click.option("--trust-pickle", is_flag=True,
               help="Also open .npy files holding pickled Python objects (unpickling can run code: trusted "
                    "files only).")
+@app_options
 @click.pass_context
-def open_files(ctx: click.Context, files: tuple[str, ...], trust_pickle: bool) -> None:
+def open_files(ctx: click.Context, files: tuple[str, ...], trust_pickle: bool, theme: str | None,
+               no_mouse: bool) -> None:
     """Browse results files: parquet (also .parquet.gz), csv, json and .npy record arrays.
 
     Each file opens as a view of its own, with the keys of the exposures table (filter, sort, search, F,
@@ -20,7 +24,8 @@ def open_files(ctx: click.Context, files: tuple[str, ...], trust_pickle: bool) -
     those rows are drawn before the app is even loaded, exactly as the app then draws them.
     """
     options = ctx.find_root().params
-    theme = options.get("theme")
+    theme = theme or options.get("theme")
+    no_mouse = no_mouse or options.get("no_mouse")
     drawing = first_frame_possible()
     heads = csv_heads(files) if drawing else None
     held = None
@@ -41,7 +46,7 @@ def open_files(ctx: click.Context, files: tuple[str, ...], trust_pickle: bool) -
                                     first_frame_theme(theme))
         from .files_app import FilesApp
 
-        FilesApp(opened, theme_name=theme, first_frame=held).run(mouse=not options.get("no_mouse"))
+        FilesApp(opened, theme_name=theme, first_frame=held).run(mouse=not no_mouse)
     finally:
         if held is not None:
             held.release()
