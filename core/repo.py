@@ -73,9 +73,27 @@ def open_repo(repo: str | os.PathLike):
         raise RepoNotFound(f"cannot open repository {name!r}: {_first_line(exc)}") from exc
 
 
+def local_repo_problem(name: str) -> str | None:
+    """Why `name`, written as a local path, cannot be a repository; None when it may be one (or an alias).
+
+    Needs no Butler import, so that a mistyped path stops the app before it starts.
+    """
+    if "://" in name or os.sep not in name:
+        return None
+    path = Path(name).expanduser()
+    if path.is_dir() and not (path / "butler.yaml").exists() or \
+            not path.exists() and not os.environ.get("DAF_BUTLER_REPOSITORY_INDEX"):
+        return _path_message(name)
+    return None
+
+
+def _path_message(name: str) -> str:
+    return f"no Butler repository at {name} (no butler.yaml there); check the path."
+
+
 def _not_found_message(name: str) -> str:
     if os.sep in name or Path(name).exists():
-        return f"no Butler repository at {name} (no butler.yaml there); check the path."
+        return _path_message(name)
     known = _known_aliases()
     hint = f" Known aliases: {', '.join(known)}." if known else (
         " Set DAF_BUTLER_REPOSITORY_INDEX to use aliases such as 'main'.")

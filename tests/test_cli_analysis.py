@@ -95,7 +95,8 @@ def test_run_names_stand_for_repo_and_collection(demo_repo, tmp_path):
     assert by_run.exit_code == 0 and by_collection.exit_code == 0, by_run.stderr + by_collection.stderr
     assert pd.read_csv(tmp_path / "a.csv").equals(pd.read_csv(tmp_path / "b.csv"))
     assert_one_line_error(run("missing", "--run", "v23"), "no run named 'v23'; did you mean v32?")
-    assert_one_line_error(run("missing", "--run", "v32", "-c", RUN), "either --run or --collection")
+    assert run("missing", "--run", "v32", "-c", RUN, "-o", str(tmp_path / "c.csv")).exit_code == 0
+    assert_one_line_error(run("missing", "--run", "v32", "-c", OTHER), f"run 'v32' gives {RUN}, not --collection")
     shown = run("runs", "show", "v32")
     assert f"collection: {RUN}" in shown.stdout and "label: demo 3.2" in shown.stdout
     assert "v32" in run("runs", "list").stdout

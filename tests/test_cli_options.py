@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from cli_helpers import run
+from cli_helpers import assert_one_line_error, run
+
+RUN = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
+OTHER = "u/dagoret/auxtel_run_20250917_w_2025_25_spectractorv31_holoallfilt_a"
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +38,30 @@ def test_open_takes_the_apps_options_and_passes_them_on(tmp_path, monkeypatch):
         assert result.exit_code == 0, result.output
     assert started == [{"theme": "spectui-light", "mouse": False}, {"theme": "spectui-terminal", "mouse": False},
                        {"theme": None, "mouse": True}]
+
+
+def test_run_with_a_repo_or_collection_that_says_otherwise_is_refused_everywhere(demo_repo, tmp_path,
+                                                                                   monkeypatch):
+    assert run("runs", "add", "v32", "--repo", str(demo_repo), "-c", RUN).exit_code == 0
+    elsewhere = str(tmp_path / "elsewhere")
+    refused = f"run 'v32' is in repository {demo_repo}, not --repo {elsewhere}: pass one or the other."
+    for command in (["exposures", "-o", "-"], ["collections"], ["missing"], ["extract", "-o", "x.parquet"],
+                    ["compare", "v32", OTHER], []):
+        assert_one_line_error(run(*command, "--run", "v32", "--repo", elsewhere)
+                              if command[:1] != ["compare"] else run(*command, "--repo", elsewhere), refused)
+    assert_one_line_error(run("missing", "--run", "v32", "-c", OTHER), f"gives {RUN}, not --collection {OTHER}")
+    agreeing = run("exposures", "--run", "v32", "--repo", f"{demo_repo}/", "-o", "-")
+    assert agreeing.exit_code == 0
+    assert agreeing.stdout == run("exposures", "--repo", str(demo_repo), "-o", "-").stdout
+    started = StartedApps()
+    monkeypatch.setattr("spectui.tui.app.SpectuiApp", started)
+    monkeypatch.setattr("spectui.core.exposure_process.ExposureQueryProcess", lambda *a, **k: _NoQuery())
+    assert run("--run", "v32", "--repo", str(demo_repo), "-c", RUN).exit_code == 0
+    assert started == [{"theme": None, "repo": str(demo_repo), "collection": RUN, "mouse": True}]
+
+
+class _NoQuery:
+    """Stands for the launch's exposure query process."""
+
+    def cancel(self) -> None:
+        """Nothing runs, so nothing to stop."""

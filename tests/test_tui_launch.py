@@ -207,3 +207,16 @@ def test_spectui_in_tmux_shows_the_saved_list_then_the_butlers_answer(demo_repo,
             terminal.wait_until(lambda _: terminal.exited(), "spectui quits")
         finally:
             terminal.close()
+
+
+@pytest.mark.parametrize("make", [lambda tmp: tmp / "nosuch" / "repo", lambda tmp: tmp])
+def test_a_path_that_is_no_repository_stops_the_launch_in_one_line(tmp_path, make):
+    from click.testing import CliRunner
+
+    from spectui.tui.cli import main
+
+    path = make(tmp_path)
+    result = CliRunner().invoke(main, ["--repo", str(path), "-c", "u/x"])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"spectui: error: no Butler repository at {path} (no butler.yaml there); " \
+                                    "check the path."

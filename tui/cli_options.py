@@ -95,15 +95,9 @@ def collection_option(func: Callable) -> Callable:
 
 
 def repo_and_collection(repo: str | None, collection: str | None, run_name: str | None) -> tuple[str, str]:
-    """The repository and collection from --run, or from --repo/--collection (an explicit --repo wins)."""
-    from spectui.core.errors import BadInput
-
+    """The repository and collection from --run, or from --repo/--collection."""
     if run_name:
-        from spectui.core.runs import get_run
-
-        if collection:
-            raise BadInput("pass either --run or --collection, not both.")
-        run = get_run(run_name)
+        run = registered_run(run_name, repo, collection)
         if not run.collection:
             raise BadInput(f"run {run_name!r} has no Butler collection (its results are files only).")
         return resolve_repo(repo or run.repo or None), run.collection
@@ -113,12 +107,31 @@ def repo_and_collection(repo: str | None, collection: str | None, run_name: str 
 
 
 def repo_of_run(repo: str | None, run_name: str | None) -> str:
-    """The repository from --repo, else from --run's registry entry, else the default one."""
-    if run_name and not repo:
-        from spectui.core.runs import get_run
-
-        repo = get_run(run_name).repo or None
+    """The repository from --run's registry entry or --repo, else the default one."""
+    if run_name:
+        run = registered_run(run_name, repo, None)
+        repo = repo or run.repo or None
     return resolve_repo(repo)
+
+
+def registered_run(run_name: str, repo: str | None, collection: str | None):
+    """The registered run --run names, refused when a --repo or --collection given with it says otherwise."""
+    from spectui.core.runs import get_run
+
+    run = get_run(run_name)
+    check_run_agrees(run, repo, collection)
+    return run
+
+
+def check_run_agrees(run, repo: str | None, collection: str | None) -> None:
+    """Refuse a --repo or --collection that differs from what a registered run gives: one line, no guessing."""
+    from spectui.core.collection_search import same_repo
+
+    if repo and run.repo and not same_repo(run.repo, repo):
+        raise BadInput(f"run {run.name!r} is in repository {run.repo}, not --repo {repo}: pass one or the other.")
+    if collection and collection != run.collection:
+        given = run.collection or "no collection (files only)"
+        raise BadInput(f"run {run.name!r} gives {given}, not --collection {collection}: pass one or the other.")
 
 
 def day_obs_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:

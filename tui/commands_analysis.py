@@ -6,6 +6,7 @@ import click
 
 from .cli_options import (
     aligned_lines,
+    check_run_agrees,
     collection_option,
     repo_and_collection,
     repo_option,
@@ -370,6 +371,7 @@ def _run_side(name: str, repo: str | None) -> dict:
     run = load_runs().get(name)
     if run is None:
         return {"repo": resolve_repo(repo), "collection": name, "results": None}
+    check_run_agrees(run, repo, None)
     extracted = run.files.get("extracted")
     return {"repo": resolve_repo(repo or run.repo or None) if run.collection else "",
             "collection": run.collection,

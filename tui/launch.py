@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import threading
 
+from spectui.core.errors import RepoNotFound
+from spectui.core.repo import local_repo_problem
+
 from .cli_options import resolve_repo, say
 
 
@@ -20,6 +23,9 @@ def launch_app(*, repo: str | None, collection: str | None, run_name: str | None
         repo_path, collection = repo_and_collection(repo, collection, run_name)
     else:
         repo_path = repo_or_demo(repo)
+    problem = local_repo_problem(repo_path)
+    if problem:
+        raise RepoNotFound(problem)
     query = saved = None
     if collection or run_name:
         from spectui.core.exposure_process import ExposureQueryProcess
