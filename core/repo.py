@@ -159,6 +159,11 @@ def butler_errors(what: str = "query", hint: str = WHERE_HINT) -> Iterator[None]
         raise bad_query(what, f"the database refused it ({_first_line(exc.orig or exc)})", hint) from exc
 
 
+def registry_unavailable(exc: BaseException) -> RegistryUnavailable | None:
+    """The one-line error for an exception met anywhere that says the registry cannot be read or reached."""
+    return _unavailable(exc, "the repository's registry", "")
+
+
 def bad_query(what: str, reason: str, hint: str = WHERE_HINT) -> BadQuery:
     """A BadQuery saying what failed and why, with an example of what works."""
     return BadQuery(f"bad {what}: {reason.rstrip('.')}; {hint}.")

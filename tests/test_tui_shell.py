@@ -255,3 +255,16 @@ async def test_the_same_error_is_shown_once_and_a_success_takes_it_down(demo_rep
         await pilot.pause()
         assert notifications(app) == []
 
+
+async def test_a_registry_gone_away_is_one_line_as_on_the_command_line(demo_repo):
+    from sqlalchemy.exc import OperationalError
+
+    app = app_for(demo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        gone = OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+        app.report(gone)
+        app.report(gone)
+        await pilot.pause()
+        assert notifications(app) == ["the repository's registry cannot be reached (connection refused); check the "
+                                      "database is up and try again."]
+

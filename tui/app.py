@@ -216,8 +216,12 @@ class SpectuiApp(OrderedKeysApp):
     def report(self, error: BaseException) -> None:
         """Show an error as a notification: spectui errors by their line, others by type and first line.
 
-        The same line already on screen is not shown twice (two screens meeting one broken registry).
+        A registry that went away is said as on the command line, and the same line already on screen is not
+        shown twice (two screens meeting one broken registry).
         """
+        from spectui.core.repo import registry_unavailable
+
+        error = registry_unavailable(error) or error
         if isinstance(error, SpectuiError):
             message, title, timeout = error.message, "Error", 8
         else:
