@@ -6,7 +6,7 @@ import contextlib
 import fnmatch
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -120,6 +120,31 @@ def user_where_reason(reason: str, user_where: str, full_where: str) -> str:
         index = int(character.group(1)) - offset
         return f"unexpected character {user_where[index]!r} at position {index + 1}"
     return re.sub(r" in expression .*spectui_.*", "", reason.replace(full_where, user_where))
+
+
+def target_warnings(butler, selection: ExposureSelection) -> list[str]:
+    """One line for each --target that no exposure of the selection has, naming the targets it has instead."""
+    if not selection.targets:
+        return []
+    where, bind = build_where(replace(selection, targets=()), matching_physical_filters(butler, selection))
+    with where_errors(selection, where, "target lookup"), butler.query() as query:
+        rows = query.where(where, bind=bind).general(["exposure"],
+                                                     dimension_fields={"exposure": {"target_name"}})
+        known = sorted({row["exposure.target_name"] for row in rows})
+    return [f"no exposure in the selection has target {target!r}{_targets_hint(target, known)}"
+            for target in selection.targets if target not in known]
+
+
+def _targets_hint(target: str, known: list[str]) -> str:
+    """'; did you mean X?' for close target names, else the targets there are."""
+    import difflib
+
+    lowered = {name.lower(): name for name in known}
+    close = [lowered[m] for m in difflib.get_close_matches(target.lower(), list(lowered), n=3, cutoff=0.6)]
+    if close:
+        return f"; did you mean {', '.join(close)}?"
+    shown = ", ".join(known[:8]) + (f", ... ({len(known)} in all)" if len(known) > 8 else "")
+    return f"; targets there: {shown}." if known else "; it has no target at all."
 
 
 def records_to_frame(records):

@@ -3,6 +3,7 @@ languages, output formats."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from cli_helpers import assert_one_line_error, run
@@ -65,3 +66,16 @@ class _NoQuery:
 
     def cancel(self) -> None:
         """Nothing runs, so nothing to stop."""
+
+
+def test_a_target_no_exposure_has_is_warned_about(demo_repo):
+    result = run("exposures", "--repo", str(demo_repo), "--target", "HD2811", "--target", "HD281", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == ("warning: no exposure in the selection has target 'HD281'; "
+                                             "did you mean HD2811?")
+    assert "'HD2811'" not in result.stderr and len(pd.read_csv(__import__("io").StringIO(result.stdout))) > 0
+    missing = run("missing", "--repo", str(demo_repo), "-c", RUN, "--target", "Vega")
+    assert missing.exit_code == 0
+    assert "warning: no exposure in the selection has target 'Vega'; targets there: " in missing.stderr
+    quiet = run("exposures", "--repo", str(demo_repo), "--target", "HD2811", "-o", "-")
+    assert "warning" not in quiet.stderr

@@ -173,6 +173,17 @@ def selection_from(kwargs: dict):
     return selection
 
 
+def warn_unmatched_targets(repo: str, selection, butler=None) -> None:
+    """A warning on stderr for each --target that no exposure of the selection has (asking `butler` if open)."""
+    if not selection.targets:
+        return
+    from spectui.core.exposures import target_warnings
+    from spectui.core.repo import open_repo
+
+    for warning in target_warnings(butler or open_repo(repo), selection):
+        say(f"warning: {warning}")
+
+
 def say(message: str) -> None:
     """A message for the user: always on stderr, so stdout stays data."""
     click.echo(message, err=True)

@@ -15,6 +15,7 @@ from .cli_options import (
     say,
     selection_from,
     selection_options,
+    warn_unmatched_targets,
 )
 
 OUTPUT_HELP = "Output file: .csv, .parquet or .json by extension; - for CSV on stdout."
@@ -88,6 +89,7 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
     repo_path, collection = repo_and_collection(repo, collection, run_name)
     butler = open_repo(repo_path)
     status = exposure_status(butler, collection, selection)
+    warn_unmatched_targets(repo_path, selection, butler)
     summary = summarize(status, groups)
     for name in absent_output_types(butler, collection):
         say(f"note: {collection} holds no {name} at all.")
@@ -342,6 +344,7 @@ def compare(run_a: str, run_b: str, repo: str | None, results_a: str | None, res
         for side in sides:
             butler = butlers.setdefault(side["repo"], open_repo(side["repo"]))
             statuses.append(exposure_status(butler, side["collection"], selection))
+        warn_unmatched_targets(sides[0]["repo"], selection, butlers[sides[0]["repo"]])
         table = compare_status(*statuses)
         changes = table["change"].value_counts()
         click.echo(f"A = {run_a}\nB = {run_b}\n")

@@ -15,6 +15,7 @@ from .cli_options import (
     say,
     selection_from,
     selection_options,
+    warn_unmatched_targets,
 )
 
 
@@ -138,8 +139,10 @@ def exposures(repo: str | None, run_name: str | None, output: str, **kwargs) -> 
 
     selection = selection_from(kwargs)
     check_output_path(output)
-    butler = open_repo(repo_of_run(repo, run_name))
+    repo_path = repo_of_run(repo, run_name)
+    butler = open_repo(repo_path)
     frame = query_exposures(butler, selection)
+    warn_unmatched_targets(repo_path, selection, butler)
     written = write_table(frame, output)
     if written:
         say(f"wrote {len(frame)} exposures to {written}")
