@@ -12,6 +12,7 @@ from .expressions import unknown_column_message
 MAD_TO_SIGMA = 1.4826
 NIGHT_COLUMNS = ("day_obs", "ex_day_obs")
 TIME_COLUMNS = ("DATE-OBS", "ex_time_start", "time_start")
+TABLE_HINT = "table expression over the file's columns, such as `PWV [mm]_spectrum` > 2 and CHI2_FIT < 30"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,17 @@ class Histogram:
     @property
     def total(self) -> int:
         return self.inside + self.underflow + self.overflow + self.missing
+
+
+def rows_mask(frame, text: str, option: str = "--rows"):
+    """The rows where a table expression holds; errors name the option and show what such expressions are."""
+    from .expressions import row_mask
+
+    try:
+        return row_mask(frame, text)
+    except BadInput as exc:
+        message = exc.message.removeprefix("bad expression ").rstrip(".")
+        raise BadInput(f"bad {option} expression {message} ({option} takes a {TABLE_HINT})") from None
 
 
 def column(frame, name: str):

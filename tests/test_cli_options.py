@@ -10,6 +10,7 @@ from cli_helpers import assert_one_line_error, run
 
 RUN = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
 OTHER = "u/dagoret/auxtel_run_20250917_w_2025_25_spectractorv31_holoallfilt_a"
+TABLE_EXAMPLE = "`PWV [mm]_spectrum` > 2 and CHI2_FIT < 30"
 
 
 @pytest.fixture(autouse=True)
@@ -79,3 +80,28 @@ def test_a_target_no_exposure_has_is_warned_about(demo_repo):
     assert "warning: no exposure in the selection has target 'Vega'; targets there: " in missing.stderr
     quiet = run("exposures", "--repo", str(demo_repo), "--target", "HD2811", "-o", "-")
     assert "warning" not in quiet.stderr
+
+
+@pytest.fixture
+def results_file(tmp_path):
+    path = tmp_path / "results.parquet"
+    pd.DataFrame({"id": [1, 2, 3, 4], "CHI2_FIT": [10.0, 20.0, 40.0, 25.0],
+                  "PWV [mm]_spectrum": [1.0, 3.0, 4.0, 2.5]}).to_parquet(path)
+    return str(path)
+
+
+def test_stats_keeps_rows_by_a_table_expression_under_its_own_name(results_file):
+    kept = run("stats", results_file, "-C", "CHI2_FIT", "--rows", TABLE_EXAMPLE)
+    assert kept.exit_code == 0 and "2 of 4 rows pass the selection" in kept.stderr
+    old_name = run("stats", results_file, "-C", "CHI2_FIT", "--where", TABLE_EXAMPLE)
+    assert old_name.stdout == kept.stdout
+    for option in ("--rows", "--where"):
+        result = run("stats", results_file, "-C", "CHI2_FIT", option, "exposure.zenith_angle < 40")
+        assert_one_line_error(result, f"bad {option} expression 'exposure.zenith_angle < 40' (position 1): "
+                                      "unknown column 'exposure.zenith_angle'")
+        hint = f"({option} takes a table expression over the file's columns, such as {TABLE_EXAMPLE})"
+        assert hint in result.stderr
+    both = run("stats", results_file, "-C", "CHI2_FIT", "--rows", "CHI2_FIT < 1", "--where", "x")
+    assert_one_line_error(both, "--where is the old name of --rows")
+    shown = run("stats", "--help").stdout
+    assert "--rows EXPR" in shown and "--where" not in shown

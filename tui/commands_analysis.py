@@ -123,25 +123,34 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
 @click.option("--min", "low", type=float, help="Histogram lower edge (values below are counted apart).")
 @click.option("--max", "high", type=float, help="Histogram upper edge (values above are counted apart).")
 @click.option("--cut", "cuts", multiple=True, metavar="NAME", help="Apply a saved quality cut (repeatable).")
-@click.option("--where", default="", metavar="EXPR", help="Keep only rows where EXPR holds.")
+@click.option("--rows", default="", metavar="EXPR",
+              help="Keep only the rows where EXPR holds: a table expression over the file's columns, e.g. "
+                   "'`PWV [mm]_spectrum` > 2 and CHI2_FIT < 30'.")
+@click.option("--where", "old_where", default="", hidden=True)
 @click.option("--per-night", is_flag=True, help="Also print count, median and robust sigma per night.")
 @click.option("--cumulative", is_flag=True, help="Also print cumulative counts per night and --by value.")
 @click.option("--trust-pickle", is_flag=True, help="Allow a pickled .npy input (only for files you trust).")
 def stats(file: str, column_name: str, by: str | None, bins: int, low: float | None, high: float | None,
-          cuts: tuple[str, ...], where: str, per_night: bool, cumulative: bool, trust_pickle: bool) -> None:
+          cuts: tuple[str, ...], rows: str, old_where: str, per_night: bool, cumulative: bool,
+          trust_pickle: bool) -> None:
     """Histogram and robust statistics of one column of a results file."""
     import numpy as np
 
     from spectui.core import stats as st
     from spectui.core.cuts import selection_mask
+    from spectui.core.errors import BadInput
     from spectui.core.tables import read_table
 
+    if rows and old_where:
+        raise BadInput("--where is the old name of --rows: pass one of them.")
+    option = "--where" if old_where else "--rows"
+    rows = rows or old_where
     frame = read_table(file, trust_pickle=trust_pickle)
     st.numeric(frame, column_name)
     if by:
         st.column(frame, by)
-    kept = frame[selection_mask(frame, cuts, where)]
-    if cuts or where.strip():
+    kept = frame[selection_mask(frame, cuts) & st.rows_mask(frame, rows, option)]
+    if cuts or rows.strip():
         say(f"{len(kept)} of {len(frame)} rows pass the selection")
     values = st.numeric(kept, column_name)
     finite = values[np.isfinite(values)]
