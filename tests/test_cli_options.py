@@ -105,3 +105,18 @@ def test_stats_keeps_rows_by_a_table_expression_under_its_own_name(results_file)
     assert_one_line_error(both, "--where is the old name of --rows")
     shown = run("stats", "--help").stdout
     assert "--rows EXPR" in shown and "--where" not in shown
+
+
+def test_every_output_option_lists_every_format_written():
+    from spectui.core.tables import WRITE_FORMATS
+    from spectui.tui.cli import main
+
+    checked = 0
+    for name, command in main.commands.items():
+        for param in command.params:
+            if param.name in ("output", "summary_path"):
+                assert all(fmt in param.help for fmt in WRITE_FORMATS), (name, param.help)
+                checked += 1
+    assert checked == 6
+    formats = next(p for p in main.commands["collections"].params if p.name == "fmt")
+    assert all(fmt in formats.help for fmt in formats.type.choices)

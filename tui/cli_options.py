@@ -52,6 +52,15 @@ def usage_mistake(exc: click.UsageError) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
+def output_help(what: str) -> str:
+    """The help of an output option: what the file holds, then every format it can be written in."""
+    from spectui.core.tables import WRITE_FORMATS
+
+    *first, last = WRITE_FORMATS
+    return (f"{what}, by extension: {', '.join(first)} or {last} (a record array, no pickle); - for CSV on "
+            "stdout.")
+
+
 def resolve_repo(repo: str | None) -> str:
     """The repository to use: --repo, then SPECTUI_REPO, then the configured one, then the built demo."""
     from spectui.core.config import load_config

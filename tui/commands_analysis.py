@@ -8,6 +8,7 @@ from .cli_options import (
     aligned_lines,
     check_run_agrees,
     collection_option,
+    output_help,
     repo_and_collection,
     repo_option,
     resolve_repo,
@@ -18,8 +19,6 @@ from .cli_options import (
     warn_unmatched_targets,
 )
 
-OUTPUT_HELP = "Output file: .csv, .parquet or .json by extension; - for CSV on stdout."
-
 
 def _frame_text(frame) -> str:
     return frame.to_string(index=False, float_format=lambda v: f"{v:.4g}") if len(frame) else "(no rows)"
@@ -28,7 +27,7 @@ def _frame_text(frame) -> str:
 @click.command()
 @click.argument("spectra", metavar="SPECTRA")
 @click.argument("exposure_file", metavar="EXPOSURES")
-@click.option("-o", "--output", required=True, metavar="FILE", help=OUTPUT_HELP)
+@click.option("-o", "--output", required=True, metavar="FILE", help=output_help("The merged table"))
 @click.option("--how", type=click.Choice(["inner", "left", "right", "outer"]), default="inner",
               show_default=True,
               help="inner: in both; left: all results; right: all exposures (find missing); outer: all.")
@@ -55,9 +54,9 @@ def merge(spectra: str, exposure_file: str, output: str, how: str, trust_pickle:
 @collection_option
 @run_option
 @selection_options
-@click.option("-o", "--output", metavar="FILE", help="Per-exposure status file. " + OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", help=output_help("Per-exposure status file"))
 @click.option("--summary", "summary_path", metavar="FILE",
-              help="Summary file (total, ok, partial, missing, efficiency).")
+              help=output_help("Summary file (total, ok, partial, missing, efficiency per group)"))
 @click.option("--by", default="day_obs,physical_filter", show_default=True, metavar="COLS",
               help="Summary groups: comma-separated among day_obs, physical_filter, target, seq_num.")
 @click.option("--requery", type=click.Choice(["missing", "not-ok", "all"]), is_flag=False,
@@ -332,7 +331,7 @@ def runs_import(file: str, replace: bool, dry_run: bool) -> None:
 @click.option("--results-a", metavar="FILE", help="Results of RUN_A (default: its registered file).")
 @click.option("--results-b", metavar="FILE", help="Results of RUN_B (default: its registered file).")
 @click.option("--trust-pickle", is_flag=True, help="Allow pickled .npy results (only for files you trust).")
-@click.option("-o", "--output", metavar="FILE", help="Per-exposure comparison file. " + OUTPUT_HELP)
+@click.option("-o", "--output", metavar="FILE", help=output_help("Per-exposure comparison file"))
 def compare(run_a: str, run_b: str, repo: str | None, results_a: str | None, results_b: str | None,
             trust_pickle: bool, output: str | None, **kwargs) -> None:
     """Compare two runs (registered names or collections in --repo): gained, lost, changed, shifts."""

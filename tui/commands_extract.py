@@ -13,6 +13,7 @@ import click
 
 from .cli_options import (
     collection_option,
+    output_help,
     repo_and_collection,
     repo_option,
     run_option,
@@ -32,8 +33,7 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 @collection_option
 @run_option
 @click.option("-o", "--output", required=True, metavar="FILE",
-              help="Output file, by extension: .parquet (recommended), .csv, .json, or .npy (record array, "
-                   "no pickle).")
+              help=output_help("Output file (.parquet recommended)"))
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               show_default="the number of cores, at most 8; 1 with --executor local",
               help="Processes reading files in parallel (a dask cluster has its own).")

@@ -9,6 +9,7 @@ import click
 
 from .cli_options import (
     aligned_lines,
+    output_help,
     repo_of_run,
     repo_option,
     run_option,
@@ -130,7 +131,7 @@ def _print_terminal_table(rows: list[tuple[str, ...]]) -> None:
 @run_option
 @selection_options
 @click.option("-o", "--output", required=True, metavar="FILE",
-              help="Output file: .csv, .parquet or .json by extension; - for CSV on stdout.")
+              help=output_help("Output file"))
 def exposures(repo: str | None, run_name: str | None, output: str, **kwargs) -> None:
     """List exposures (science hologram exposures by default) to a file."""
     from spectui.core.exposures import query_exposures
