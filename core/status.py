@@ -10,7 +10,7 @@ import difflib
 
 from .collections import SPECTRACTOR_TYPES, collection_exists
 from .errors import BadInput, UnknownCollection, UnknownDatasetType
-from .exposures import ExposureSelection, build_where, matching_physical_filters
+from .exposures import ExposureSelection, build_where, matching_physical_filters, where_errors
 from .repo import butler_errors
 
 SPECTRUM, FIT_TYPES = SPECTRACTOR_TYPES[0], SPECTRACTOR_TYPES[1:]
@@ -29,7 +29,7 @@ def exposure_status(butler, collection: str, selection: ExposureSelection = Expo
     if not _registered(butler, SPECTRUM):
         raise UnknownDatasetType(f"this repository has no {SPECTRUM} dataset type: nothing extracted here.")
     where, bind = build_where(selection, matching_physical_filters(butler, selection))
-    with butler_errors("status query"), butler.query() as query:
+    with where_errors(selection, where, "status query"), butler.query() as query:
         x = query.expression_factory
         selected = query.where(where, bind=bind)
         frame = _exposure_rows(selected)

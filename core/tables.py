@@ -68,11 +68,14 @@ def write_table(frame, path: str | os.PathLike, *, fmt: str | None = None) -> Pa
         frame.to_csv(sys.stdout, index=False)
         return None
     fmt = fmt or table_format(path)
+    gzip = str(path).lower().endswith(".gz") and fmt != "parquet"
+    compression = "gzip" if gzip else None
     writers: dict[str, Callable[[object, Path], None]] = {
         "parquet": lambda f, p: f.to_parquet(p, index=False),
-        "csv": lambda f, p: f.to_csv(p, index=False),
-        "json": lambda f, p: f.to_json(p, orient="records", date_format="iso", indent=None),
-        "npy": _write_npy,
+        "csv": lambda f, p: f.to_csv(p, index=False, compression=compression),
+        "json": lambda f, p: f.to_json(p, orient="records", date_format="iso", indent=None,
+                                       compression=compression),
+        "npy": lambda f, p: _write_npy(f, p, gzip),
     }
     with output_lock(path):
         _remove_abandoned_parts(Path(path).expanduser())
@@ -119,10 +122,12 @@ def to_records(frame):
     return out
 
 
-def _write_npy(frame, path: Path) -> None:
+def _write_npy(frame, path: Path, compressed: bool = False) -> None:
+    import gzip
+
     import numpy as np
 
-    with open(path, "wb") as handle:
+    with (gzip.open if compressed else open)(path, "wb") as handle:
         np.save(handle, to_records(frame), allow_pickle=False)
 
 

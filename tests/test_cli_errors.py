@@ -25,8 +25,10 @@ def test_where_clauses_the_query_system_or_the_database_refuse(demo_repo, comman
     assert BUTLER_EXAMPLE in result.stderr and result.stdout == ""
 
 
-def test_exposures_quote_the_users_own_where_expression(demo_repo):
-    result = run("exposures", "--repo", str(demo_repo), "--where", "POINT(1,2)", "-o", "-")
+@pytest.mark.parametrize("command", [["exposures", "-o", "-"], ["missing", "-c", RUN]],
+                         ids=["exposures", "missing"])
+def test_the_users_own_where_expression_is_quoted(demo_repo, command):
+    result = run(*command, "--repo", str(demo_repo), "--where", "POINT(1,2)")
     assert_one_line_error(result, "bad --where expression 'POINT(1,2)': Invalid types bool, region")
     assert "spectui_" not in result.stderr
 

@@ -20,10 +20,11 @@ def frame():
     })
 
 
-@pytest.mark.parametrize("suffix", ["parquet", "csv", "json", "npy"])
+@pytest.mark.parametrize("suffix", ["parquet", "csv", "json", "npy", "csv.gz", "json.gz", "npy.gz"])
 def test_round_trip(frame, tmp_path, suffix):
     path = tmp_path / f"t.{suffix}"
     write_table(frame, path)
+    assert (path.read_bytes()[:2] == b"\x1f\x8b") == suffix.endswith(".gz")
     back = read_table(path)
     assert list(back["id"]) == list(frame["id"])
     assert back["PWV [mm]_spectrum"].iloc[0] == 3.5 and pd.isna(back["PWV [mm]_spectrum"].iloc[1])
