@@ -20,7 +20,7 @@ from .executors import open_executor, parse_executor, run_chunks
 from .exposures import ExposureSelection, query_exposures
 from .extract_rows import FIT_SECTIONS, SPECTRUM, extract_chunk, rows_frame
 from .locations import locate
-from .repo import butler_errors, open_repo
+from .repo import butler_errors, datastore_roots, open_repo, refuse_inside_repository
 from .worker_refs import PackedRefs, RepoLink
 
 DATASET_TYPES = (SPECTRUM, *FIT_SECTIONS)
@@ -86,9 +86,9 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
     if resume and (output is None or str(output) == "-"):
         raise BadInput("--resume needs an output file: the checkpoint lives beside it.")
     butler = open_repo(source) if isinstance(source, (str, os.PathLike)) else source
-    roots = _datastore_roots(butler)
+    roots = datastore_roots(butler)
     if output is not None:
-        _refuse_inside_repository(output, roots)
+        refuse_inside_repository([output], roots)
     checkpoint = None
     try:
         tracker = _Tracker(progress)
@@ -201,25 +201,6 @@ def read_chunk(link: RepoLink, refs: PackedRefs, expected: tuple[str, ...]):
     with butler_errors("dataset type lookup"):
         units = refs.units(butler)
     return extract_chunk(locate(butler, units), expected)
-
-
-def _datastore_roots(butler) -> list[str]:
-    return sorted(str(root) for root in butler.get_datastore_roots().values() if root is not None)
-
-
-def _refuse_inside_repository(output: str | os.PathLike, roots: list[str]) -> None:
-    """Refuse an output inside the Butler repository: spectui only ever reads there."""
-    if str(output) == "-":
-        return
-    target = Path(output).expanduser().absolute()
-    from lsst.resources import ResourcePath
-
-    for root in map(ResourcePath, roots):
-        if root.isLocal:
-            repository = Path(root.ospath).absolute()
-            if target == repository or repository in target.parents:
-                raise OutputError(f"{target} is inside the Butler repository {repository}; spectui never "
-                                  "writes there: choose another output path.")
 
 
 def _checkpoint(output, roots: list[str], collection: str, selection: ExposureSelection | None):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import (
     BadQuery,
+    OutputError,
     RegistryUnavailable,
     RepoNotFound,
     SpectuiError,
@@ -157,6 +158,26 @@ def butler_errors(what: str = "query", hint: str = WHERE_HINT) -> Iterator[None]
         if not isinstance(exc, StatementError):
             raise
         raise bad_query(what, f"the database refused it ({_first_line(exc.orig or exc)})", hint) from exc
+
+
+def datastore_roots(butler) -> list[str]:
+    """Where the repository keeps its files (its datastores' roots)."""
+    return sorted(str(root) for root in butler.get_datastore_roots().values() if root is not None)
+
+
+def refuse_inside_repository(outputs, roots: list[str]) -> None:
+    """Refuse any output inside the Butler repository (`-` and None are not files): spectui only reads there."""
+    from lsst.resources import ResourcePath
+
+    for output in outputs:
+        if output is None or str(output) == "-":
+            continue
+        target = Path(output).expanduser().absolute()
+        for root in map(ResourcePath, roots):
+            repository = Path(root.ospath).absolute() if root.isLocal else None
+            if repository is not None and (target == repository or repository in target.parents):
+                raise OutputError(f"{target} is inside the Butler repository {repository}; spectui never "
+                                  "writes there: choose another output path.")
 
 
 def registry_unavailable(exc: BaseException) -> RegistryUnavailable | None:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from cli_helpers import assert_one_line_error, run
+from extract_support import RUN_320
 
 
 def test_help_imports_no_heavy_module():
@@ -125,3 +126,12 @@ def test_extract_takes_a_run_name(demo_repo, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.stderr
     assert len(pd.read_parquet(tmp_path / "v31.parquet")) > 100
     assert_one_line_error(run("extract", "-o", str(tmp_path / "x.parquet")), "no collection")
+
+
+@pytest.mark.parametrize("command", [["exposures", "-o"], ["missing", "-c", RUN_320, "-o"],
+                                     ["missing", "-c", RUN_320, "--summary"]], ids=["exposures", "missing", "summary"])
+def test_no_command_writes_inside_the_repository(demo_repo, command):
+    before = sorted(path.name for path in demo_repo.iterdir())
+    result = run(*command, str(demo_repo / "out.csv"), "--repo", str(demo_repo))
+    assert_one_line_error(result, "inside the Butler repository")
+    assert sorted(path.name for path in demo_repo.iterdir()) == before

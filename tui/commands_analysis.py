@@ -71,7 +71,7 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
     Without -o, --summary or --requery, prints the summary table.
     """
     from spectui.core.errors import BadInput
-    from spectui.core.repo import open_repo
+    from spectui.core.repo import datastore_roots, open_repo, refuse_inside_repository
     from spectui.core.status import (
         absent_output_types, check_groups, exposure_status, reprocess_queries, summarize)
     from spectui.core.tables import check_output_path, write_table
@@ -87,6 +87,7 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
             check_output_path(path)
     repo_path, collection = repo_and_collection(repo, collection, run_name)
     butler = open_repo(repo_path)
+    refuse_inside_repository([output, summary_path], datastore_roots(butler))
     status = exposure_status(butler, collection, selection)
     warn_unmatched_targets(repo_path, selection, butler)
     summary = summarize(status, groups)

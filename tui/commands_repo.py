@@ -135,13 +135,14 @@ def _print_terminal_table(rows: list[tuple[str, ...]]) -> None:
 def exposures(repo: str | None, run_name: str | None, output: str, **kwargs) -> None:
     """List exposures (science hologram exposures by default) to a file."""
     from spectui.core.exposures import query_exposures
-    from spectui.core.repo import open_repo
+    from spectui.core.repo import datastore_roots, open_repo, refuse_inside_repository
     from spectui.core.tables import check_output_path, write_table
 
     selection = selection_from(kwargs)
     check_output_path(output)
     repo_path = repo_of_run(repo, run_name)
     butler = open_repo(repo_path)
+    refuse_inside_repository([output], datastore_roots(butler))
     frame = query_exposures(butler, selection)
     warn_unmatched_targets(repo_path, selection, butler)
     written = write_table(frame, output)
