@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .checkpoint import Checkpoint
-from .errors import BadInput, Cancelled, OutputError, SpectuiError
+from .errors import BadInput, Cancelled, SpectuiError
 from .executors import open_executor, parse_executor, run_chunks
 from .exposures import ExposureSelection, query_exposures
 from .extract_rows import FIT_SECTIONS, SPECTRUM, extract_chunk, rows_frame
