@@ -74,7 +74,8 @@ def header_until_end(handle) -> bytes:
 
 def measure_spectui(repo: str, workers: int) -> dict:
     import lsst.daf.butler  # noqa: F401  (imported before the clock starts, as for the floor)
-    from spectui.core.extract import extract
+
+    from spectui.core.extraction.extract import extract
 
     with tempfile.TemporaryDirectory() as scratch:
         start, cpu = time.perf_counter(), time.process_time()

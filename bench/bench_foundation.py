@@ -28,8 +28,8 @@ def main() -> None:
     info = json.loads(manifest)
     report(f"demo build, {info['exposures']} exposures ({BIG_NIGHTS} nights)", info["build_seconds"], "s")
 
-    from spectui.core.exposures import ExposureSelection, build_where, matching_physical_filters
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.exposures import ExposureSelection, build_where, matching_physical_filters
+    from spectui.core.butler.repo import open_repo
 
     selection = ExposureSelection()
     filters = matching_physical_filters(open_repo(repo), selection)

@@ -16,7 +16,7 @@ OUTPUTS = ("spectractorSpectrum", "spectrumLibradtranFitParameters", "spectrogra
 
 def file_scan_status(butler, collection: str) -> dict[int, str]:
     """The same statuses from the files: every output's URI, then os.stat on it, as a disk scan would."""
-    from spectui.core.exposures import query_exposures
+    from spectui.core.butler.exposures import query_exposures
 
     exposures = query_exposures(butler)
     present: dict[str, set[int]] = {}
@@ -41,8 +41,8 @@ def _exists(path: str) -> bool:
 
 
 def main() -> None:
-    from spectui.core.repo import open_repo
-    from spectui.core.status import exposure_status
+    from spectui.core.analysis.status import exposure_status
+    from spectui.core.butler.repo import open_repo
 
     repo = big_demo()
     butler = open_repo(repo)

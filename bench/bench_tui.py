@@ -53,8 +53,8 @@ def launch(repo: Path) -> dict:
 
 def first_exposure(repo: Path) -> tuple[str, int]:
     """The id of the first exposure listed by default, and how many there are (asked in this process)."""
-    from spectui.core.exposures import query_exposures
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.exposures import query_exposures
+    from spectui.core.butler.repo import open_repo
 
     frame = query_exposures(open_repo(repo))
     return str(frame["id"].iloc[0]), len(frame)
@@ -143,7 +143,7 @@ async def interactive(repo: Path) -> dict:
     """Exposures with the Butler open and the app idle, then filter keystrokes and sorts on ~30k rows."""
     from textual.widgets import Input
 
-    from spectui.core.exposures import ExposureSelection
+    from spectui.core.butler.exposures import ExposureSelection
     from spectui.tui.app import SpectuiApp
 
     Input.cursor_blink = False

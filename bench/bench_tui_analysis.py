@@ -58,7 +58,7 @@ async def latency(pilot, clock: ProbeClock, key: str, shows) -> float:
 
 def results_table(repo: Path) -> Path:
     """The latest chain's results on the large demo, extracted on first use."""
-    from spectui.core.extract import extract
+    from spectui.core.extraction.extract import extract
 
     path = OUT / f"analysis-results-{repo.name}.parquet"
     if not path.is_file():
@@ -70,10 +70,10 @@ def results_table(repo: Path) -> Path:
 async def analysis(repo: Path, results: Path, workdir: Path) -> dict:
     from textual.widgets import Input
 
-    from spectui.core.result_files import file_name_for
-    from spectui.core.tables import read_table
+    from spectui.core.analysis.result_files import file_name_for
+    from spectui.core.tables.table_io import read_table
     from spectui.tui.app import SpectuiApp
-    from spectui.tui.results_screen import ResultsScreen
+    from spectui.tui.screens.results import ResultsScreen
 
     Input.cursor_blink = False
     (workdir / file_name_for(LATEST)).symlink_to(results)

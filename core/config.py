@@ -44,7 +44,7 @@ def write_toml(data: dict, path: Path) -> None:
     """Write a TOML file atomically, creating its directory."""
     import tomli_w
 
-    from .tables import atomic_path
+    from .tables.table_io import atomic_path
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:

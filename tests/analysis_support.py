@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
-
-from spectui.core.demo.build import LATEST_CHAIN, RUNS
-from spectui.core.result_files import file_name_for
-from spectui.tui.app import SpectuiApp
-from spectui.tui.screen_registry import SCREENS
 from tui_support import open_exposures, settle, wait_for
+
+from spectui.core.analysis.result_files import file_name_for
+from spectui.core.demo.build import LATEST_CHAIN, RUNS
+from spectui.tui.app import SpectuiApp
+from spectui.tui.screens.registry import SCREENS
 
 LATEST = LATEST_CHAIN
 V31 = RUNS[1].name
@@ -22,7 +22,7 @@ SIZES = [(80, 24), (120, 40)]
 @pytest.fixture(scope="session")
 def extracted(demo_repo, tmp_path_factory) -> dict[str, Path]:
     """The results tables of the latest chain and of the v3.1 run, extracted once (in this process)."""
-    from spectui.core.extract import extract
+    from spectui.core.extraction.extract import extract
 
     folder = tmp_path_factory.mktemp("results")
     tables = {}
@@ -35,7 +35,7 @@ def extracted(demo_repo, tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def latest_results(extracted):
     """The latest chain's results as a DataFrame."""
-    from spectui.core.tables import read_table
+    from spectui.core.tables.table_io import read_table
 
     return read_table(extracted[LATEST])
 
@@ -49,7 +49,7 @@ def workdir(tmp_path, monkeypatch, butler) -> Path:
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
+    monkeypatch.setattr("spectui.core.butler.repo.open_repo", lambda repo: butler)
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     return work
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from spectui.tui.cli import main
+from spectui.tui.cli.main import main
 
 
 def run(*args: str):

@@ -40,6 +40,6 @@ def demo_manifest(demo_repo: Path) -> dict:
 @pytest.fixture(scope="session")
 def butler(demo_repo: Path):
     """A read-only Butler on the demo repository."""
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.repo import open_repo
 
     return open_repo(demo_repo)

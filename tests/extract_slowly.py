@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 import time
 
-from spectui.core import extract as extract_module
-from spectui.core.extract_rows import extract_chunk
+from spectui.core.extraction import extract as extract_module
+from spectui.core.extraction.extract_rows import extract_chunk
 
 SECONDS_PER_VISIT = 0.03
 
@@ -24,6 +24,6 @@ def slow_extract_chunk(units, expected):
 extract_module.extract_chunk = slow_extract_chunk
 
 if __name__ == "__main__":
-    from spectui.tui.cli import main
+    from spectui.tui.cli.main import main
 
     main(sys.argv[1:], prog_name="spectui")

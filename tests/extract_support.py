@@ -36,7 +36,7 @@ def copy_repo(source: Path, target: Path) -> Path:
 
 def visit_files(repo: Path, collection: str) -> dict[int, dict[str, str]]:
     """Per visit, the file of each Spectractor dataset type in a collection."""
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.repo import open_repo
 
     butler = open_repo(repo)
     refs = [ref for name in (SPECTRUM, SPECTRUM_FIT, SPECTROGRAM_FIT)

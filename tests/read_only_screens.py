@@ -7,7 +7,7 @@ import sys
 import time
 
 from spectui.tui.app import SpectuiApp
-from spectui.tui.screen_registry import SCREENS
+from spectui.tui.screens.registry import SCREENS
 
 SCREEN_SECONDS = 60
 

@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import exc as sql
 
-from spectui.core.collections import search_collections
+from spectui.core.butler.collections import search_collections
+from spectui.core.butler.exposures import ExposureSelection, parse_day_obs, query_exposures
+from spectui.core.butler.repo import butler_errors, open_repo
 from spectui.core.config import load_config
 from spectui.core.errors import BadQuery, RegistryUnavailable, SpectuiError
-from spectui.core.exposures import ExposureSelection, parse_day_obs, query_exposures
-from spectui.core.repo import butler_errors, open_repo
-from spectui.core.tables import read_table
-from spectui.core.views import default_export_path
+from spectui.core.tables.table_io import read_table
+from spectui.core.tables.views import default_export_path
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 WHERE_ALPHABET = st.sampled_from(list("exposure.seq_num day_obs zenith_angle target_name ()'=<>!, AND OR NOT 123"))

@@ -9,7 +9,6 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 import pytest
-
 from cli_helpers import assert_one_line_error, run
 
 RUN = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
@@ -24,8 +23,8 @@ def own_config(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def files(demo_repo, tmp_path_factory):
     """An exposure list from the demo and a results table for part of it, as files."""
-    from spectui.core.exposures import query_exposures
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.exposures import query_exposures
+    from spectui.core.butler.repo import open_repo
 
     folder = tmp_path_factory.mktemp("files")
     exposures = query_exposures(open_repo(demo_repo))
@@ -45,7 +44,7 @@ def files(demo_repo, tmp_path_factory):
 
 
 def test_analysis_commands_import_nothing_heavy_for_help_and_registry_listings(tmp_path):
-    code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli import main; r = CliRunner(); "
+    code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli.main import main; r = CliRunner(); "
             "[r.invoke(main, a) for a in (['missing', '--help'], ['stats', '--help'], ['runs', 'list'], "
             "['cuts', 'list'], ['compare', '--help'], ['merge', '--help'])]; "
             "print(','.join(m for m in ('pandas', 'lsst.daf.butler', 'textual') if m in sys.modules))")
@@ -76,8 +75,8 @@ def test_missing_writes_status_and_summary_that_add_up(demo_repo, tmp_path):
 
 
 def test_missing_prints_the_reprocessing_queries(demo_repo):
-    from spectui.core.repo import open_repo
-    from spectui.core.status import exposure_status, reprocess_queries
+    from spectui.core.analysis.status import exposure_status, reprocess_queries
+    from spectui.core.butler.repo import open_repo
 
     status = exposure_status(open_repo(demo_repo), RUN)
     result = run("missing", "--repo", str(demo_repo), "-c", RUN, "--requery", "--chunk", "100")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from cli_helpers import assert_one_line_error, run
 
 RUN = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"

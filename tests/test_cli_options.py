@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from cli_helpers import assert_one_line_error, run
 
 RUN = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
@@ -57,7 +56,7 @@ def test_run_with_a_repo_or_collection_that_says_otherwise_is_refused_everywhere
     assert agreeing.stdout == run("exposures", "--repo", str(demo_repo), "-o", "-").stdout
     started = StartedApps()
     monkeypatch.setattr("spectui.tui.app.SpectuiApp", started)
-    monkeypatch.setattr("spectui.core.exposure_process.ExposureQueryProcess", lambda *a, **k: _NoQuery())
+    monkeypatch.setattr("spectui.core.butler.exposure_process.ExposureQueryProcess", lambda *a, **k: _NoQuery())
     assert run("--run", "v32", "--repo", str(demo_repo), "-c", RUN).exit_code == 0
     assert started == [{"theme": None, "repo": str(demo_repo), "collection": RUN, "mouse": True}]
 
@@ -108,8 +107,8 @@ def test_stats_keeps_rows_by_a_table_expression_under_its_own_name(results_file)
 
 
 def test_every_output_option_lists_every_format_written():
-    from spectui.core.tables import WRITE_FORMATS
-    from spectui.tui.cli import main
+    from spectui.core.tables.table_io import WRITE_FORMATS
+    from spectui.tui.cli.main import main
 
     checked = 0
     for name, command in main.commands.items():

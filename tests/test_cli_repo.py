@@ -9,13 +9,12 @@ from io import StringIO
 
 import pandas as pd
 import pytest
-
 from cli_helpers import assert_one_line_error, run
 from extract_support import RUN_320
 
 
 def test_help_imports_no_heavy_module():
-    code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli import main; "
+    code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli.main import main; "
             "CliRunner().invoke(main, ['--help']); CliRunner().invoke(main, ['exposures', '--help']); "
             "print(','.join(m for m in ('pandas', 'lsst.daf.butler', 'textual', 'numpy', 'astropy') "
             "if m in sys.modules))")
@@ -66,7 +65,7 @@ def test_in_a_terminal_the_other_columns_give_way_to_the_names():
 
     from rich.console import Console
 
-    from spectui.tui.commands_repo import collections_table
+    from spectui.tui.cli.repo import collections_table
 
     name = "u/someone/" + "very_long_collection_name_" * 5
     types = "spectractorSpectrum 10, spectrumLibradtranFitParameters 9"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spectui.core.collections import search_collections
+from spectui.core.butler.collections import search_collections
 from spectui.core.demo.build import RUNS, SPECTRUM
 from spectui.core.errors import BadQuery, UnknownCollection
 
@@ -49,8 +49,8 @@ def test_regex_is_refused_with_a_clear_message(butler):
 def test_bookkeeping_types_hidden_unless_asked(tmp_path):
     from lsst.daf.butler import Butler, DatasetType
 
+    from spectui.core.butler.repo import open_repo
     from spectui.core.demo.build import build_demo
-    from spectui.core.repo import open_repo
 
     repo = build_demo(tmp_path / "repo", nights=1, seed=5)
     writer = Butler.from_config(str(repo), writeable=True)
@@ -66,7 +66,7 @@ def test_bookkeeping_types_hidden_unless_asked(tmp_path):
 
 
 def test_repository_alias(demo_repo, monkeypatch):
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.repo import open_repo
 
     monkeypatch.setenv("DAF_BUTLER_REPOSITORIES", f'{{"demo": "{demo_repo}"}}')
     assert search_collections(open_repo("demo"), "LATISS/raw/all")[0].type == "RUN"

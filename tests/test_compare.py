@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spectui.core.compare import compare_parameters, compare_status, transitions
+from spectui.core.analysis.compare import compare_parameters, compare_status, transitions
 from spectui.core.errors import BadInput
 
 
@@ -35,7 +35,7 @@ def test_changes_between_two_status_tables():
 
 
 def test_demo_runs_comparison_matches_each_status(butler, demo_manifest):
-    from spectui.core.status import exposure_status
+    from spectui.core.analysis.status import exposure_status
 
     first, last = list(demo_manifest["runs"])[0], list(demo_manifest["runs"])[-1]
     a, b = exposure_status(butler, first), exposure_status(butler, last)

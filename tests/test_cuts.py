@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spectui.core.cuts import add_cut, cuts_path, get_cut, load_cuts, remove_cut, selection_mask
+from spectui.core.analysis.cuts import add_cut, cuts_path, get_cut, load_cuts, remove_cut, selection_mask
 from spectui.core.errors import BadInput
-from spectui.core.expressions import row_mask
+from spectui.core.tables.expressions import row_mask
 
 NOTEBOOK_CUT = "CHI2_FIT<30 & PSF_REG>1e-2 & 186.7<D2CCD<187.4"
 

@@ -9,7 +9,7 @@ from concurrent import futures
 import pytest
 
 from spectui.core.errors import SpectuiError
-from spectui.core.executors import run_chunks
+from spectui.core.extraction.executors import run_chunks
 
 
 class ChunkFailed(Exception):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from spectui.core.butler.exposures import COLUMNS, ExposureSelection, query_exposures
 from spectui.core.errors import BadInput, BadQuery
-from spectui.core.exposures import COLUMNS, ExposureSelection, query_exposures
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spectui.core.errors import BadInput
-from spectui.core.expressions import parse_expression, row_mask
+from spectui.core.tables.expressions import parse_expression, row_mask
 
 
 @pytest.fixture(scope="module")

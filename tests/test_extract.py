@@ -26,11 +26,12 @@ from extract_support import (
     tree_state,
     visit_files,
 )
-from spectui.core import extract as extract_module
+
+from spectui.core.butler.exposures import ExposureSelection, query_exposures
+from spectui.core.butler.worker_refs import PackedRefs, RepoLink
 from spectui.core.errors import BadInput, Cancelled, OutputError, SpectuiError, UnknownCollection
-from spectui.core.exposures import ExposureSelection, query_exposures
-from spectui.core.extract import Progress, extract
-from spectui.core.worker_refs import PackedRefs, RepoLink
+from spectui.core.extraction import extract as extract_module
+from spectui.core.extraction.extract import Progress, extract
 
 
 @pytest.fixture(scope="module")
@@ -365,8 +366,8 @@ def test_progress_names_every_failure_even_in_a_burst(demo_repo, demo_manifest, 
 
 
 def test_a_worker_that_cannot_open_the_registry_says_so_in_one_line(demo_repo, tmp_path):
+    from spectui.core.butler.repo import open_repo
     from spectui.core.errors import RegistryUnavailable
-    from spectui.core.repo import open_repo
 
     repo = copy_repo(demo_repo, tmp_path / "repo")
     pickled = pickle.dumps(RepoLink(open_repo(repo)))

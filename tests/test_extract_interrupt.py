@@ -17,9 +17,10 @@ import psutil
 import pyarrow as pa
 import pytest
 from extract_support import RUN_320
-from spectui.core import extract as extract_module
+
 from spectui.core.errors import Cancelled, OutputError
-from spectui.core.extract import extract
+from spectui.core.extraction import extract as extract_module
+from spectui.core.extraction.extract import extract
 
 SLOW_CLI = Path(__file__).with_name("extract_slowly.py")
 SPECTUI = Path(sys.executable).with_name("spectui")
@@ -123,7 +124,7 @@ def test_a_full_disk_keeps_the_saved_chunks(demo_repo, tmp_path, monkeypatch, un
 HALF_SAVED = """
 import sys, time
 import pyarrow as pa
-from spectui.core.extract import extract
+from spectui.core.extraction.extract import extract
 
 real_new_file, saves = pa.ipc.new_file, []
 

@@ -16,12 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.style import Style
+from test_tmux import Terminal, spectui_command
 from textual._compositor import CompositorUpdate
+from tui_support import config_dir, wait_for  # noqa: F401  (autouse fixture)
 
-from spectui.core.csv_head import read_csv_head
-from spectui.core.table_files import open_table_file
+from spectui.core.tables.csv_head import read_csv_head
+from spectui.core.tables.table_files import open_table_file
 from spectui.tui.files_app import FilesApp
-from spectui.tui.first_frame import (
+from spectui.tui.widgets.first_frame import (
     FIRST_FRAME_STYLES,
     arrow_first_rows,
     first_frame_theme,
@@ -29,8 +31,6 @@ from spectui.tui.first_frame import (
     head_first_rows,
     render,
 )
-from test_tmux import Terminal, spectui_command
-from tui_support import config_dir, wait_for  # noqa: F401  (autouse fixture)
 
 ROWS = 4000
 
@@ -198,8 +198,8 @@ def test_a_csv_head_is_shaped_as_the_opened_table(files):
 
 def test_a_csv_frame_is_drawn_before_pyarrow_numpy_or_textual_is_imported(files):
     code = ("import json, sys\n"
-            "from spectui.tui.commands_open import csv_heads\n"
-            "from spectui.tui.first_frame import frame_lines, head_first_rows, render\n"
+            "from spectui.tui.cli.open_files import csv_heads\n"
+            "from spectui.tui.widgets.first_frame import frame_lines, head_first_rows, render\n"
             "heads = csv_heads((sys.argv[1],))\n"
             "lines = frame_lines(head_first_rows(heads[0]), [heads[0].path], 'spectui-dark', 120, 40)\n"
             "render(lines, 'truecolor')\n"

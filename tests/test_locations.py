@@ -6,9 +6,10 @@ import sqlite3
 from pathlib import Path
 
 from extract_support import RUN_302, RUN_320, SPECTRUM_FIT, copy_repo
-from spectui.core.extract import find_refs
-from spectui.core.locations import locate
-from spectui.core.repo import open_repo
+
+from spectui.core.butler.locations import locate
+from spectui.core.butler.repo import open_repo
+from spectui.core.extraction.extract import find_refs
 
 
 def butler_locations(butler, units) -> list[tuple[int, dict[str, str]]]:

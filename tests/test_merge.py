@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from spectui.core.analysis.merge import merge_files, merge_results, table_kind
 from spectui.core.errors import BadInput
-from spectui.core.merge import merge_files, merge_results, table_kind
-from spectui.core.tables import read_table, write_table
+from spectui.core.tables.table_io import read_table, write_table
 
 
 @pytest.fixture(scope="module")
 def exposures(butler):
-    from spectui.core.exposures import query_exposures
+    from spectui.core.butler.exposures import query_exposures
 
     return query_exposures(butler)
 

@@ -8,19 +8,19 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-
 from cli_helpers import assert_one_line_error, run
-from spectui.core.column_notes import describe_column, holds_spectractor_results
-from spectui.core.errors import BadInput
-from spectui.core.table_files import open_table_file
-from spectui.core.tables import read_table
-from spectui.tui.columns_screen import ColumnsScreen
-from spectui.tui.export_screen import ExportScreen
-from spectui.tui.file_screen import FileScreen
-from spectui.tui.files_app import FilesApp
-from spectui.tui.frequency_screen import FrequencyScreen
-from spectui.tui.help_screen import HelpScreen
 from tui_support import notifications, screen_text, settle, wait_for
+
+from spectui.core.errors import BadInput
+from spectui.core.tables.column_notes import describe_column, holds_spectractor_results
+from spectui.core.tables.table_files import open_table_file
+from spectui.core.tables.table_io import read_table
+from spectui.tui.dialogs.columns import ColumnsScreen
+from spectui.tui.dialogs.export import ExportScreen
+from spectui.tui.dialogs.frequency import FrequencyScreen
+from spectui.tui.dialogs.help import HelpScreen
+from spectui.tui.files_app import FilesApp
+from spectui.tui.screens.file import FileScreen
 
 ROWS = 12
 TARGETS = ["HD185975", "HD38666", "HD2811"]
@@ -34,7 +34,7 @@ def in_tmp_path(tmp_path, monkeypatch):
     def no_repository(repo):
         raise AssertionError(f"spectui open tried to open a Butler repository ({repo!r})")
 
-    monkeypatch.setattr("spectui.core.repo.open_repo", no_repository)
+    monkeypatch.setattr("spectui.core.butler.repo.open_repo", no_repository)
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def test_a_bad_file_stops_with_one_line_and_status_2(results, tmp_path, name, co
 def test_open_help_imports_no_heavy_module():
     import subprocess
 
-    code = ("import sys; from spectui.tui.cli import main\n"
+    code = ("import sys; from spectui.tui.cli.main import main\n"
             "try: main(['open', '--help'])\nexcept SystemExit: pass\n"
             "heavy = ('pandas', 'textual', 'pyarrow', 'lsst.daf.butler')\n"
             "print(sorted(m for m in heavy if m in sys.modules))")
@@ -281,7 +281,7 @@ async def test_the_column_line_help_screen_and_columns_list_explain_the_suffixes
 
 
 async def test_h_plots_the_rows_shown_of_a_results_file_and_is_absent_elsewhere(results, tmp_path):
-    from spectui.tui.histogram_screen import HistogramScreen
+    from spectui.tui.screens.histogram import HistogramScreen
 
     exposures = tmp_path / "holosummary.csv"
     results[["id", "ex_day_obs"]].rename(columns={"ex_day_obs": "day_obs"}).to_csv(exposures)

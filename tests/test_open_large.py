@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from textual_fastdatatable import ArrowBackend
-
-from spectui.core.table_files import FIRST_ROWS, open_table_file
-from spectui.tui.file_screen import FileScreen
-from spectui.tui.files_app import FilesApp
 from tui_support import screen_text, settle, wait_for
+
+from spectui.core.tables.table_files import FIRST_ROWS, open_table_file
+from spectui.tui.files_app import FilesApp
+from spectui.tui.screens.file import FileScreen
 
 ROWS = 500_000
 FLOAT_COLUMNS = 24

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spectui.core import plot_data
+from spectui.core.analysis import plot_data
+from spectui.core.analysis.result_files import file_name_for, proposed_output
+from spectui.core.analysis.runs import Run, save_runs
+from spectui.core.analysis.status_view import StatusFilter, night_counts, to_reprocess
 from spectui.core.errors import BadInput
-from spectui.core.result_files import file_name_for, proposed_output
-from spectui.core.runs import Run, save_runs
-from spectui.core.status_view import StatusFilter, night_counts, to_reprocess
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from astropy.io import fits
 from extract_support import astropy_fits_bytes
-from spectui.core import readers
-from spectui.core.readers import (
+
+from spectui.core.extraction import readers
+from spectui.core.extraction.readers import (
     FitParameters,
     UnreadableFile,
     parse_fit_parameters,

@@ -18,9 +18,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from extract_support import RUN_320, copy_repo
+
+from spectui.core.butler.repo import open_repo
 from spectui.core.errors import RegistryUnavailable
-from spectui.core.extract import extract, find_refs
-from spectui.core.repo import open_repo
+from spectui.core.extraction.extract import extract, find_refs
 
 SLOW_CLI = Path(__file__).with_name("extract_slowly.py")
 SPECTUI = Path(sys.executable).with_name("spectui")

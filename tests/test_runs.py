@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from spectui.core.analysis.runs import Run, get_run, load_runs, read_parameters, remove_run, save_runs
 from spectui.core.errors import BadInput
-from spectui.core.runs import Run, get_run, load_runs, read_parameters, remove_run, save_runs
 
 DATA = "../2025-06-26-SpectractorExtraction-FromButler/data"
 C = "u/dagoret/auxtel_run_"

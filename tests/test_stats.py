@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spectui.core import stats
+from spectui.core.analysis import stats
 from spectui.core.errors import BadInput
 
 

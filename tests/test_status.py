@@ -8,15 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from spectui.core.errors import BadInput, UnknownCollection, UnknownDatasetType
-from spectui.core.exposures import ExposureSelection, query_exposures
-from spectui.core.status import (
+from spectui.core.analysis.status import (
     STATUS_COLUMNS,
     absent_output_types,
     exposure_status,
     reprocess_queries,
     summarize,
 )
+from spectui.core.butler.exposures import ExposureSelection, query_exposures
+from spectui.core.errors import BadInput, UnknownCollection, UnknownDatasetType
 
 SPECTRUM, SPECTRUM_FIT, SPECTROGRAM_FIT = (
     "spectractorSpectrum", "spectrumLibradtranFitParameters", "spectrogramLibradtranFitParameters")
@@ -76,7 +76,7 @@ def _craft(root: Path, types: tuple[str, ...]) -> Path:
 
 @pytest.fixture(scope="module")
 def crafted(tmp_path_factory):
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.repo import open_repo
 
     return open_repo(_craft(tmp_path_factory.mktemp("crafted") / "repo", (SPECTRUM, SPECTRUM_FIT, SPECTROGRAM_FIT)))
 
@@ -105,7 +105,7 @@ def test_selection_and_chained_collections(crafted):
 
 
 def test_a_repository_without_the_spectrogram_fit_type(tmp_path):
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.repo import open_repo
 
     butler = open_repo(_craft(tmp_path / "repo", (SPECTRUM, SPECTRUM_FIT)))
     statuses = _by_seq(exposure_status(butler, RUN_A))
@@ -114,7 +114,7 @@ def test_a_repository_without_the_spectrogram_fit_type(tmp_path):
 
 
 def test_unknown_collection_and_repository_without_spectra(crafted, tmp_path):
-    from spectui.core.repo import open_repo
+    from spectui.core.butler.repo import open_repo
 
     with pytest.raises(UnknownCollection, match="Did you mean u/test/run_b, u/test/run_a"):
         exposure_status(crafted, "u/test/run_c")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from spectui.core.errors import BadInput, OutputError
-from spectui.core.tables import read_table, write_table
+from spectui.core.tables.table_io import read_table, write_table
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_written_files_get_the_usual_permissions(frame, tmp_path):
 KILLED_WRITER = """
 import sys, time
 import pandas as pd
-from spectui.core.tables import write_table
+from spectui.core.tables.table_io import write_table
 
 real = pd.DataFrame.to_parquet
 

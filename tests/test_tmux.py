@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from spectui.core.exposures import ExposureSelection, query_exposures
+from spectui.core.butler.exposures import ExposureSelection, query_exposures
 
 FILTER = "filter == OG550_65mm_1 and day_obs > 20250107"
 

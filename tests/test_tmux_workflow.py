@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from spectui.core.demo.build import LATEST_CHAIN
-from spectui.core.result_files import file_name_for
 from test_tmux import Terminal
+
+from spectui.core.analysis.result_files import file_name_for
+from spectui.core.demo.build import LATEST_CHAIN
 
 
 @pytest.fixture()

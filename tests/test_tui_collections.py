@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from tui_support import config_dir, notifications, screen_text, settle, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
 
-from spectui.core.collection_search import matching_runs, same_repo, search_pattern
-from spectui.core.runs import Run
+from spectui.core.analysis.runs import Run
+from spectui.core.butler.collection_search import matching_runs, same_repo, search_pattern
 from spectui.tui.app import SpectuiApp
-from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
-from tui_support import notifications, screen_text, settle, wait_for
 
 
 def names(screen) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from analysis_support import (  # noqa: F401
     LATEST,
     SIZES,
@@ -16,16 +15,17 @@ from analysis_support import (  # noqa: F401
     with_results,
     workdir,
 )
-from spectui.core.compare import compare_parameters, compare_status
-from spectui.core.exposures import ExposureSelection
-from spectui.core.runs import Run, save_runs
-from spectui.core.status import exposure_status
-from spectui.core.tables import read_table
-from spectui.tui.compare_screen import CHANGES, CompareScreen
-from spectui.tui.pick_screen import PickScreen
-from spectui.tui.plot_widgets import Chart
-from spectui.tui.results_screen import ResultsScreen
 from tui_support import settle, wait_for
+
+from spectui.core.analysis.compare import compare_parameters, compare_status
+from spectui.core.analysis.runs import Run, save_runs
+from spectui.core.analysis.status import exposure_status
+from spectui.core.butler.exposures import ExposureSelection
+from spectui.core.tables.table_io import read_table
+from spectui.tui.dialogs.pick import PickScreen
+from spectui.tui.screens.compare import CHANGES, CompareScreen
+from spectui.tui.screens.results import ResultsScreen
+from spectui.tui.widgets.plot_widgets import Chart
 
 
 @pytest.fixture

@@ -7,18 +7,25 @@ import threading
 import numpy as np
 import pandas as pd
 import pytest
+from tui_support import (  # noqa: F401  (autouse fixtures)
+    config_dir,
+    notifications,
+    open_exposures,
+    screen_text,
+    settle,
+    shared_butler,
+    wait_for,
+)
 
-from spectui.core.exposures import ExposureSelection, query_exposures
+from spectui.core.butler.exposures import ExposureSelection, query_exposures
 from spectui.core.errors import BadInput
-from spectui.core.views import TableView
+from spectui.core.tables.views import TableView
 from spectui.tui.app import SpectuiApp
-from spectui.tui.confirm_screen import ConfirmScreen
-from spectui.tui.export_screen import ExportScreen
-from spectui.tui.prompt_bar import PromptBar
-from spectui.tui.query_screen import QueryScreen
-from spectui.tui.table_screen import TableScreen
-from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
-from tui_support import notifications, open_exposures, screen_text, settle, wait_for
+from spectui.tui.dialogs.confirm import ConfirmScreen
+from spectui.tui.dialogs.export import ExportScreen
+from spectui.tui.dialogs.query import QueryScreen
+from spectui.tui.screens.table import TableScreen
+from spectui.tui.widgets.prompt_bar import PromptBar
 
 
 @pytest.fixture(autouse=True)
@@ -312,7 +319,7 @@ async def test_escape_cancels_a_running_query_and_keeps_the_table(app, monkeypat
 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_exposures(pilot)
-        monkeypatch.setattr("spectui.core.exposures.query_exposures", slow)
+        monkeypatch.setattr("spectui.core.butler.exposures.query_exposures", slow)
         screen.load(ExposureSelection(since=20250110))
         await wait_for(pilot, started.is_set)
         await pilot.pause()
@@ -361,7 +368,7 @@ async def test_the_list_saved_last_time_shows_while_the_butler_answers(demo_repo
         release.wait(30)
         return science.iloc[:7]
 
-    monkeypatch.setattr("spectui.core.exposures.query_exposures", slow)
+    monkeypatch.setattr("spectui.core.butler.exposures.query_exposures", slow)
     second = SpectuiApp(repo=str(demo_repo))
     async with second.run_test(size=(120, 40)) as pilot:
         second.show_screen("exposures")
@@ -377,7 +384,7 @@ async def test_the_list_saved_last_time_shows_while_the_butler_answers(demo_repo
 
 
 def test_saved_lists_round_trip_and_broken_ones_are_dropped(science, demo_repo, monkeypatch):
-    from spectui.core import exposure_cache
+    from spectui.core.butler import exposure_cache
 
     assert exposure_cache.load_saved(str(demo_repo), ExposureSelection()) is None
     exposure_cache.save(str(demo_repo), ExposureSelection(), science)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from analysis_support import (  # noqa: F401
     LATEST,
     SIZES,
@@ -16,13 +15,14 @@ from analysis_support import (  # noqa: F401
     steady,
     workdir,
 )
-from spectui.core.checkpoint import checkpoint_dir
-from spectui.core.result_files import file_name_for, saved_visits
-from spectui.tui.confirm_screen import ConfirmScreen
-from spectui.tui.extraction_screen import ExtractionScreen
-from spectui.tui.results_screen import ResultsScreen
-from spectui.tui.resume_screen import ResumeScreen
 from tui_support import notifications, screen_text, wait_for
+
+from spectui.core.analysis.result_files import file_name_for, saved_visits
+from spectui.core.extraction.checkpoint import checkpoint_dir
+from spectui.tui.dialogs.confirm import ConfirmScreen
+from spectui.tui.dialogs.resume import ResumeScreen
+from spectui.tui.screens.extraction import ExtractionScreen
+from spectui.tui.screens.results import ResultsScreen
 
 CHUNK_SECONDS = 0.15
 
@@ -30,7 +30,7 @@ CHUNK_SECONDS = 0.15
 @pytest.fixture
 def slow_chunks(monkeypatch):
     """Chunks read in this process take a while, so a test can act while the extraction runs."""
-    from spectui.core import extract as extract_module
+    from spectui.core.extraction import extract as extract_module
 
     real = extract_module.extract_chunk
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from analysis_support import (  # noqa: F401
     SIZES,
     app_on,
@@ -16,13 +15,14 @@ from analysis_support import (  # noqa: F401
     with_results,
     workdir,
 )
-from spectui.core.cuts import add_cut
-from spectui.core.plot_data import GroupedHistogram, Series
-from spectui.tui.histogram_screen import HistogramScreen
-from spectui.tui.plot_widgets import Chart
-from spectui.tui.results_screen import ResultsScreen
-from spectui.tui.row_table import RowTable
 from tui_support import notifications, screen_text, settle, wait_for
+
+from spectui.core.analysis.cuts import add_cut
+from spectui.core.analysis.plot_data import GroupedHistogram, Series
+from spectui.tui.screens.histogram import HistogramScreen
+from spectui.tui.screens.results import ResultsScreen
+from spectui.tui.widgets.plot_widgets import Chart
+from spectui.tui.widgets.row_table import RowTable
 
 PWV = "PWV [mm]_spectrum"
 

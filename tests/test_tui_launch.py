@@ -13,17 +13,16 @@ import time
 
 import pandas as pd
 import pytest
-from textual._compositor import CompositorUpdate
-
-from spectui.core import exposure_cache
-from spectui.core.errors import BadQuery, Cancelled, RepoNotFound
-from spectui.core.exposure_process import BACKGROUND_NICENESS, ExposureQueryProcess
-from spectui.core.exposures import ExposureSelection, query_exposures
-from spectui.tui.app import SpectuiApp
-from spectui.tui.launch import SavedListReader
 from test_tmux import Terminal, spectui_command
-from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
-from tui_support import screen_text, wait_for
+from textual._compositor import CompositorUpdate
+from tui_support import config_dir, screen_text, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
+
+from spectui.core.butler import exposure_cache
+from spectui.core.butler.exposure_process import BACKGROUND_NICENESS, ExposureQueryProcess
+from spectui.core.butler.exposures import ExposureSelection, query_exposures
+from spectui.core.errors import BadQuery, Cancelled, RepoNotFound
+from spectui.tui.app import SpectuiApp
+from spectui.tui.cli.launch import SavedListReader
 
 RUN = "u/dagoret/auxtel_latest"
 
@@ -148,7 +147,7 @@ async def test_the_saved_list_read_at_launch_is_in_the_apps_first_frame(demo_rep
 SHOW_SAVED = textwrap.dedent("""
     import json, sys, threading
     from spectui.tui.app import SpectuiApp
-    from spectui.tui.exposures_screen import ExposuresScreen
+    from spectui.tui.screens.exposures import ExposuresScreen
 
     class NeverAnswers:
         answered = False
@@ -213,7 +212,7 @@ def test_spectui_in_tmux_shows_the_saved_list_then_the_butlers_answer(demo_repo,
 def test_a_path_that_is_no_repository_stops_the_launch_in_one_line(tmp_path, make):
     from click.testing import CliRunner
 
-    from spectui.tui.cli import main
+    from spectui.tui.cli.main import main
 
     path = make(tmp_path)
     result = CliRunner().invoke(main, ["--repo", str(path), "-c", "u/x"])

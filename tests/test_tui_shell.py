@@ -6,13 +6,20 @@ import tomllib
 
 import pytest
 from textual.command import CommandPalette
+from tui_support import (  # noqa: F401  (autouse fixtures)
+    config_dir,
+    notifications,
+    open_exposures,
+    screen_text,
+    settle,
+    shared_butler,
+    wait_for,
+)
 
 from spectui.core.errors import BadQuery
 from spectui.tui.app import SpectuiApp, known_binding_ids
-from spectui.tui.header_text import header_runs
-from spectui.tui.help_screen import HelpScreen, binding_rows
-from tui_support import config_dir, shared_butler  # noqa: F401  (autouse fixtures)
-from tui_support import notifications, open_exposures, screen_text, settle, wait_for
+from spectui.tui.dialogs.help import HelpScreen, binding_rows
+from spectui.tui.widgets.header_text import header_runs
 
 
 def app_for(demo_repo, **kwargs) -> SpectuiApp:
@@ -196,7 +203,7 @@ async def test_core_errors_become_notifications_and_the_app_keeps_running(demo_r
     def failing(butler, selection):
         raise BadQuery("bad exposure query: something the user typed.")
 
-    monkeypatch.setattr("spectui.core.exposures.query_exposures", failing)
+    monkeypatch.setattr("spectui.core.butler.exposures.query_exposures", failing)
     app = app_for(demo_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         app.show_screen("exposures")
@@ -222,7 +229,7 @@ def test_stylesheet_takes_every_colour_from_the_theme():
 
 
 def test_launch_with_a_registered_run_opens_its_repository_and_collection(demo_repo, config_dir, monkeypatch):
-    from spectui.tui.launch import launch_app
+    from spectui.tui.cli.launch import launch_app
 
     (config_dir / "runs.toml").write_text(
         f'[latest]\nrepo = "{demo_repo}"\ncollection = "u/dagoret/auxtel_latest"\n')

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
+from tui_support import open_exposures, settle, wait_for
 
 from spectui.tui.app import SpectuiApp
-from tui_support import open_exposures, settle, wait_for
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -19,7 +19,7 @@ def steady_screen(demo_repo, butler, tmp_path, monkeypatch):
     config.mkdir()
     monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(config))
     monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
+    monkeypatch.setattr("spectui.core.butler.repo.open_repo", lambda repo: butler)
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from analysis_support import (  # noqa: F401
     LATEST,
     SIZES,
@@ -15,12 +14,13 @@ from analysis_support import (  # noqa: F401
     steady,
     workdir,
 )
-from spectui.core.exposures import ExposureSelection
-from spectui.core.status import exposure_status
-from spectui.core.visit_files import read_visit_outputs, visit_locations
-from spectui.tui.results_screen import ResultsScreen
-from spectui.tui.spectrum_screen import SpectrumScreen
 from tui_support import notifications, screen_text, settle, wait_for
+
+from spectui.core.analysis.status import exposure_status
+from spectui.core.butler.exposures import ExposureSelection
+from spectui.core.extraction.visit_files import read_visit_outputs, visit_locations
+from spectui.tui.screens.results import ResultsScreen
+from spectui.tui.screens.spectrum import SpectrumScreen
 
 
 async def results_table(pilot, frame, collection: str | None = LATEST) -> ResultsScreen:

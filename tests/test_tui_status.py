@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from analysis_support import (  # noqa: F401
     LATEST,
     SIZES,
@@ -16,13 +15,14 @@ from analysis_support import (  # noqa: F401
     with_results,
     workdir,
 )
-from spectui.core.exposures import ExposureSelection
-from spectui.core.status import exposure_status, reprocess_queries, summarize
-from spectui.tui.export_screen import ExportScreen
-from spectui.tui.pick_screen import PickScreen
-from spectui.tui.results_screen import ResultsScreen
-from spectui.tui.status_screen import StatusScreen
 from tui_support import notifications, settle, wait_for
+
+from spectui.core.analysis.status import exposure_status, reprocess_queries, summarize
+from spectui.core.butler.exposures import ExposureSelection
+from spectui.tui.dialogs.export import ExportScreen
+from spectui.tui.dialogs.pick import PickScreen
+from spectui.tui.screens.results import ResultsScreen
+from spectui.tui.screens.status import StatusScreen
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +121,8 @@ async def test_copy_and_export_the_missing_exposures(workdir, status, monkeypatc
 
 
 async def test_merge_keeps_every_exposure_with_its_results(with_results, butler):
-    from spectui.core.exposures import query_exposures
-    from spectui.core.tables import read_table
+    from spectui.core.butler.exposures import query_exposures
+    from spectui.core.tables.table_io import read_table
 
     app = app_on()
     async with app.run_test(size=(120, 40)) as pilot:

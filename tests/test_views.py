@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spectui.core.errors import BadInput, OutputError
-from spectui.core.expressions import row_mask
-from spectui.core.views import (
+from spectui.core.tables.expressions import row_mask
+from spectui.core.tables.views import (
     MISSING_LABEL,
     TableView,
     bar,

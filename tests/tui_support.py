@@ -22,7 +22,7 @@ def config_dir(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def shared_butler(butler, monkeypatch):
     """Every app opens the session's Butler instead of its own (opening one costs a second)."""
-    monkeypatch.setattr("spectui.core.repo.open_repo", lambda repo: butler)
+    monkeypatch.setattr("spectui.core.butler.repo.open_repo", lambda repo: butler)
 
 
 async def wait_for(pilot, condition, timeout: float = 30.0) -> None:

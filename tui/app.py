@@ -23,7 +23,7 @@ from spectui.themes.user_themes import load_user_themes
 
 from .long_lived import freeze_long_lived_objects
 from .ordered_keys import OrderedKeysApp
-from .screen_registry import SCREENS, SCREENS_BY_NAME
+from .screens.registry import SCREENS, SCREENS_BY_NAME
 
 ANIMATION_LEVELS = ("none", "basic", "full")
 
@@ -154,9 +154,9 @@ class SpectuiApp(OrderedKeysApp):
         """
         import numpy as np
 
-        from spectui.core.collections import collection_exists
-        from spectui.core.exposure_choices import exposure_choices
-        from spectui.core.times import tai_ns_to_utc
+        from spectui.core.butler.collections import collection_exists
+        from spectui.core.butler.exposure_choices import exposure_choices
+        from spectui.core.butler.times import tai_ns_to_utc
 
         tai_ns_to_utc(np.zeros(1))
         SCREENS_BY_NAME["exposures"].load()
@@ -196,7 +196,7 @@ class SpectuiApp(OrderedKeysApp):
 
     def take_saved_list(self, selection):
         """(table, saved at, display) of the list saved by the last launch for `selection` (once), else None."""
-        from spectui.core.exposures import ExposureSelection
+        from spectui.core.butler.exposures import ExposureSelection
 
         reader, self._saved_list = self._saved_list, None
         if reader is None or reader.repo != self.repo or selection != ExposureSelection():
@@ -208,7 +208,7 @@ class SpectuiApp(OrderedKeysApp):
         """The repository's read-only Butler, opened on first use, one worker at a time (not thread-safe)."""
         with self._butler_lock:
             if self._butler is None:
-                from spectui.core.repo import open_repo
+                from spectui.core.butler.repo import open_repo
 
                 self._butler = open_repo(self.repo)
             yield self._butler
@@ -219,7 +219,7 @@ class SpectuiApp(OrderedKeysApp):
         A registry that went away is said as on the command line, and the same line already on screen is not
         shown twice (two screens meeting one broken registry).
         """
-        from spectui.core.repo import registry_unavailable
+        from spectui.core.butler.repo import registry_unavailable
 
         error = registry_unavailable(error) or error
         if isinstance(error, SpectuiError):
@@ -281,7 +281,7 @@ class SpectuiApp(OrderedKeysApp):
 
     def action_help(self) -> None:
         """Show every key of the current screen."""
-        from .help_screen import HelpScreen
+        from .dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

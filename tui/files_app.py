@@ -10,13 +10,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from spectui.core.errors import BadInput
-from spectui.core.table_files import TableFile
+from spectui.core.tables.table_files import TableFile
 
 from .app import SpectuiApp
-from .context_header import ContextHeader
-from .file_screen import FileScreen
-from .header_text import MAX_FILE_KEYS, file_fields
-from .screen_registry import SCREENS
+from .screens.file import FileScreen
+from .screens.registry import SCREENS
+from .widgets.context_header import ContextHeader
+from .widgets.header_text import MAX_FILE_KEYS, file_fields
 
 REPOSITORY_SCREENS = frozenset(entry.title for entry in SCREENS)
 

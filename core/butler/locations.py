@@ -1,0 +1,57 @@
+"""Where the files of dataset refs are: plain paths for a local datastore, URIs otherwise.
+
+`get_many_uris` builds several URI objects per ref, which costs about as much as reading the files; for the
+common case (a local FileDatastore, one file per dataset) the paths are read straight from the datastore's
+records table, at a quarter of the cost. Every other case, and every ref without a plain record, goes through
+`get_many_uris`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import BadInput
+from .repo import butler_errors
+
+NO_COMPONENT = (None, "__NULL_STRING__")
+
+
+def locate(butler, units: list[tuple[int, dict]]) -> list[tuple[int, dict[str, str]]]:
+    """Each visit's file location per dataset type ('' where the datastore has no file for the ref)."""
+    refs = [ref for _, by_type in units for ref in by_type.values()]
+    with butler_errors("file lookup"):
+        found = _from_records(butler, refs)
+        rest = [ref for ref in refs if ref.id not in found]
+        if rest:
+            found.update(_from_uris(butler, rest))
+    return [(visit, {name: found.get(ref.id, "") for name, ref in by_type.items()})
+            for visit, by_type in units]
+
+
+def _uri_location(uri) -> str:
+    """A plain path for local files (fast to open), the full URI otherwise."""
+    return uri.ospath if uri.isLocal else uri.geturl()
+
+
+def _from_records(butler, refs: list) -> dict:
+    """Paths of the refs a local FileDatastore records as one plain file each (the others are left out)."""
+    datastore = getattr(butler, "_datastore", None)
+    table, root = getattr(datastore, "_table", None), getattr(datastore, "root", None)
+    if type(datastore).__name__ != "FileDatastore" or table is None or root is None or not root.isLocal:
+        return {}
+    rows: dict = {}
+    for row in table.fetch(dataset_id=[ref.id for ref in refs]):
+        rows.setdefault(row["dataset_id"], []).append(row)
+    base = root.ospath
+    return {dataset_id: os.path.join(base, found[0]["path"]) for dataset_id, found in rows.items()
+            if len(found) == 1 and found[0]["component"] in NO_COMPONENT and "://" not in found[0]["path"]}
+
+
+def _from_uris(butler, refs: list) -> dict:
+    try:
+        uris = butler.get_many_uris(refs, allow_missing=True)
+    except ImportError as exc:
+        raise BadInput(f"this repository's files need {exc.name or 'a module'}, which is not installed "
+                       f"({exc}); e.g. pip install 'lsst-resources[s3,http]'.") from exc
+    return {ref.id: _uri_location(located.primaryURI) for ref, located in uris.items()
+            if located.primaryURI is not None}

@@ -1,0 +1,36 @@
+"""The `spectui` command: the TUI when called alone, headless subcommands for batch work."""
+
+from __future__ import annotations
+
+import click
+
+from .analysis import compare, cuts, merge, missing, runs, stats
+from .extract import extract
+from .open_files import open_files
+from .options import SpectuiGroup, app_options, repo_option
+from .repo import collections, demo, exposures
+
+
+@click.group("spectui", cls=SpectuiGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@repo_option
+@click.option("--collection", "-c", metavar="NAME", help="Collection to open.")
+@click.option("--run", "run_name", metavar="NAME", help="A run from the run registry (repo + collection).")
+@app_options
+@click.version_option(package_name="spectui")
+@click.pass_context
+def main(ctx: click.Context, repo: str | None, collection: str | None, run_name: str | None, theme: str | None,
+         no_mouse: bool) -> None:
+    """spectui: AuxTel spectroscopy results from a Butler repository, in the terminal.
+
+    Run alone to open the app (on the demo repository when no repository is configured).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .launch import launch_app
+
+    launch_app(repo=repo, collection=collection, run_name=run_name, theme=theme, mouse=not no_mouse)
+
+
+for command in (demo, collections, exposures, extract, merge, missing, stats, cuts, runs, compare, open_files):
+    main.add_command(command)

@@ -1,0 +1,256 @@
+"""The collections screen: a live glob search over collections and registered runs, details and counts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from spectui.core.analysis.runs import Run
+from spectui.core.butler.collection_search import matching_runs, same_repo, search_pattern
+from spectui.core.butler.collections import SPECTRACTOR_TYPES, CollectionSummary
+from spectui.core.errors import SpectuiError
+from spectui.core.tables.views import plural
+
+from ..widgets.context_header import ContextHeader
+from ..widgets.row_table import RowTable
+from .base import SpectuiScreen
+
+COLUMNS = (" ", "type", "spectractor", "collection")
+SEARCH_DELAY = 0.3
+DETAIL_DELAY = 0.2
+
+
+def holds_spectractor(summary: CollectionSummary) -> bool:
+    """Whether the collection's summary lists Spectractor outputs (counted or not)."""
+    return any(summary.dataset_types.get(t, 0) != 0 for t in SPECTRACTOR_TYPES)
+
+
+class CollectionsScreen(SpectuiScreen):
+    """Search collections and runs; Enter makes the highlighted one current and opens the exposures."""
+
+    HELP = ("/ edits the search: a glob such as u/dagoret/* (comma-separated for several; text without * or ? "
+            "matches anywhere in the name); enter or escape returns to the list. Registered runs (spectui runs) that match come first, as run: NAME. "
+            "The details below count the datasets of the highlighted collection.")
+    BINDINGS = [
+        Binding("enter", "use", "Use collection", tooltip="Make the highlighted collection the current one",
+                id="collections.use"),
+        Binding("slash", "focus_search", "Search", tooltip="Edit the collection search",
+                id="collections.search"),
+        Binding("down", "focus_results", "Results", show=False, id="collections.results"),
+        Binding("escape", "focus_results", "Results", show=False, id="collections.leave_search"),
+        Binding("q", "close", "Quit", id="collections.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = "Collections"
+        self.results: list[CollectionSummary | Run] = []
+        self.pattern = "*"
+        self._search_timer = None
+        self._detail_timer = None
+        self._searched = False
+
+    def compose(self) -> ComposeResult:
+        yield ContextHeader()
+        with Horizontal(id="collection-search"):
+            yield Label(" collections matching ")
+            yield Input("", placeholder="glob, e.g. u/dagoret/*  (empty: all)", id="pattern", compact=True)
+        yield Label(" searching…", id="collections-status", classes="status-line", markup=False)
+        yield RowTable(id="collections", cursor_type="row")
+        yield Static("", id="collection-details")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.action_focus_results()
+
+    def on_screen_resume(self) -> None:
+        if not self._searched:
+            self.call_after_refresh(self._first_search)
+
+    def _first_search(self) -> None:
+        """Search once this screen is really shown: not while the app opens straight on Exposures over it."""
+        if self.is_active and not self._searched:
+            self._search(search_pattern(self.query_one("#pattern", Input).value))
+
+    # Searching
+
+    @on(Input.Changed, "#pattern")
+    def _pattern_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        pattern = search_pattern(event.value)
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._search(pattern))
+
+    @on(Input.Submitted, "#pattern")
+    def _pattern_submitted(self) -> None:
+        self.action_focus_results()
+
+    def _search(self, pattern: str) -> None:
+        self.pattern, self._searched = pattern, True
+        self.query_one("#collections-status", Label).update(f" searching {pattern} …")
+        self.run_worker(lambda: self._run_search(pattern), thread=True, exclusive=True,
+                        group="collections-search", exit_on_error=False, description="Searching collections")
+
+    def _run_search(self, pattern: str) -> None:
+        from spectui.core.analysis.runs import load_runs
+        from spectui.core.butler.collections import search_collections
+
+        try:
+            runs = matching_runs(load_runs().values(), pattern)
+        except SpectuiError as exc:
+            self.app.report(exc)
+            runs = []
+        with self.app.butler() as butler:
+            found = search_collections(butler, pattern, counts=False)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_results, [*runs, *found])
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.worker.group == "collections-search" and event.state == WorkerState.ERROR:
+            problem = getattr(event.worker.error, "message", None) or str(event.worker.error)
+            self.query_one("#collections-status", Label).update(f" no search: {problem}")
+
+    def _show_results(self, found: list[CollectionSummary | Run]) -> None:
+        self.results = found
+        self.query_one("#collections", RowTable).show_rows(list(COLUMNS), [self._cells(entry) for entry in found])
+        self._update_status()
+        self._details_later()
+
+    def _cells(self, entry: CollectionSummary | Run) -> list[Text]:
+        if isinstance(entry, Run):
+            current = "•" if entry.name == self.app.run_name else ""
+            cells = (current, "run", "", f"run: {entry.name} → {entry.collection or '(files only)'}")
+        else:
+            current = "•" if entry.name == self.app.collection and not self.app.run_name else ""
+            cells = (current, entry.type, "yes" if holds_spectractor(entry) else "", entry.name)
+        return [Text(cell) for cell in cells]
+
+    def _update_status(self) -> None:
+        runs = sum(isinstance(entry, Run) for entry in self.results)
+        count = len(self.results) - runs
+        found = plural(count, "collection") + (f" and {plural(runs, 'run')}" if runs else "")
+        current = self.app.run_name and f"run {self.app.run_name}" or self.app.collection or "none"
+        self.query_one("#collections-status", Label).update(
+            f" {found} match {self.pattern}  ·  current: {current}")
+
+    # Details of the highlighted collection, counted in a worker
+
+    @on(DataTable.RowHighlighted, "#collections")
+    def _highlighted(self) -> None:
+        self._details_later()
+
+    def _details_later(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._count_highlighted)
+
+    @property
+    def highlighted(self) -> CollectionSummary | Run | None:
+        """The collection or run under the cursor."""
+        table = self.query_one("#collections", RowTable)
+        if not self.results or table.cursor_row >= len(self.results):
+            return None
+        return self.results[table.cursor_row]
+
+    def _count_highlighted(self) -> None:
+        summary = self.highlighted
+        details = self.query_one("#collection-details", Static)
+        if summary is None:
+            details.update("No collection matches." if self.pattern else "")
+            return
+        if isinstance(summary, Run):
+            details.update(self._run_details(summary))
+            return
+        details.update(self._details(summary, counted=False))
+        self.run_worker(lambda: self._run_count(summary.name), thread=True, exclusive=True,
+                        group="collection-details", exit_on_error=False, description="Counting datasets")
+
+    def _run_count(self, name: str) -> None:
+        from spectui.core.butler.collections import search_collections
+
+        with self.app.butler() as butler:
+            counted = search_collections(butler, name, counts=True)
+        if counted and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_counts, counted[0])
+
+    def _show_counts(self, summary: CollectionSummary) -> None:
+        if isinstance(self.highlighted, CollectionSummary) and self.highlighted.name == summary.name:
+            self.query_one("#collection-details", Static).update(self._details(summary, counted=True))
+
+    def _details(self, summary: CollectionSummary, counted: bool) -> Text:
+        text = Text(no_wrap=False)
+        text.append(summary.name, style="bold")
+        text.append(f"  {summary.type}")
+        if summary.doc:
+            text.append(f"\n{summary.doc}", style="italic")
+        if summary.children:
+            text.append("\nchildren: ", style="dim")
+            text.append(", ".join(summary.children))
+        text.append("\ndatasets: ", style="dim")
+        if not summary.dataset_types:
+            text.append("none")
+        elif counted:
+            text.append(" · ".join(f"{name} {count:,}" for name, count in summary.dataset_types.items()))
+        else:
+            text.append(" · ".join(summary.dataset_types) + "  (counting…)")
+        return text
+
+    def _run_details(self, run: Run) -> Text:
+        text = Text(no_wrap=False)
+        text.append(f"run {run.name}", style="bold")
+        if run.label:
+            text.append(f"  {run.label}", style="italic")
+        text.append("\nrepository: ", style="dim")
+        text.append(run.repo or "(the one open)")
+        text.append("\ncollection: ", style="dim")
+        text.append(run.collection or "(none: results in files only)")
+        if run.files:
+            text.append("\nfiles: ", style="dim")
+            text.append(" · ".join(f"{kind} {path}" for kind, path in run.files.items()))
+        return text
+
+    # Keys
+
+    def action_use(self) -> None:
+        """Make the highlighted collection (or run) current and open the exposures."""
+        entry = self.highlighted
+        if entry is None:
+            return
+        if isinstance(entry, Run):
+            if not entry.collection:
+                self.app.report(SpectuiError(f"run {entry.name!r} has no Butler collection (its results are "
+                                             "files only)."))
+                return
+            if not same_repo(entry.repo, self.app.repo):
+                self.app.report(SpectuiError(f"run {entry.name!r} is in {entry.repo}, not the repository "
+                                             f"open: start spectui --run {entry.name} to use it."))
+                return
+            self.app.run_name, self.app.collection = entry.name, entry.collection
+            what = f"run {entry.name} ({entry.collection})"
+        else:
+            self.app.run_name, self.app.collection = None, entry.name
+            what = entry.name
+        table = self.query_one("#collections", RowTable)
+        for row, other in enumerate(self.results):
+            table.update_cell_at((row, 0), self._cells(other)[0])
+        self._update_status()
+        self.app.notify(f"Current: {what}", title="Collection", markup=False)
+        self.app.show_screen("exposures")
+
+    def action_focus_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.query_one("#pattern", Input).focus()
+
+    def action_focus_results(self) -> None:
+        """Move from the search box to the results."""
+        self.query_one("#collections", RowTable).focus()
+
+    def action_close(self) -> None:
+        """Quit from here (the first screen)."""
+        self.app.close_screen()

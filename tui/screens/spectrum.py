@@ -1,0 +1,183 @@
+"""The spectrum view: one visit's flux against wavelength with its error band, beside its header and fits."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Label
+from textual.worker import get_current_worker
+
+from spectui.core.errors import SpectuiError
+from spectui.core.extraction.extract_rows import SKIPPED_HEADER_KEYS
+from spectui.core.extraction.visit_files import VisitOutputs
+
+from ..widgets.context_header import ContextHeader
+from ..widgets.plot_widgets import Chart, spectrum_drawing
+from ..widgets.row_table import RowTable
+from .base import SpectuiScreen
+
+HEADER_FIRST = ("TARGET", "FILTER", "DATE-OBS", "EXPTIME", "AIRMASS", "D2CCD", "CHI2_FIT", "PSF_REG",
+                "MEANFWHM", "VERSION")
+LABEL_WIDTH = 20
+VALUE_WIDTH = 24
+SECTIONS = (("spectrum", "spectrum fit"), ("spectrogram", "spectrogram fit"))
+
+
+def parameter_rows(outputs: VisitOutputs) -> list[list[Text]]:
+    """Both fits' parameters as (label, 'value ± error') rows, then the header (the main keys first)."""
+    rows = []
+    for section, title in SECTIONS:
+        rows.append([Text(title, style="bold"), Text("")])
+        fit = outputs.fits.get(section)
+        if fit is None:
+            rows.append([Text("  (none)", style="dim"), Text("")])
+            continue
+        for label, value, error, fixed in zip(fit.labels, fit.values, fit.errors, fit.fixed):
+            shown = Text(f"{_number(value):>9}")
+            shown.append("  fixed" if fixed else f" ± {_number(error, 2)}", style="dim" if fixed else "")
+            rows.append([Text(f"  {label[:LABEL_WIDTH]}"), shown])
+    header = outputs.spectrum.header if outputs.spectrum is not None else {}
+    others = [k for k in header if k not in HEADER_FIRST and k not in SKIPPED_HEADER_KEYS]
+    rows.append([Text("header", style="bold"), Text("")])
+    for key in [k for k in HEADER_FIRST if k in header] + others:
+        value = str(header[key])
+        rows.append([Text(f"  {key[:LABEL_WIDTH]}", style="dim"),
+                     Text(value if len(value) <= VALUE_WIDTH else value[:VALUE_WIDTH - 1] + "…")])
+    rows += [[Text(problem, style="italic"), Text("")] for problem in outputs.problems]
+    return rows
+
+
+def _number(value: float, digits: int = 5) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return f"{value:.{digits}g}"
+
+
+class SpectrumScreen(SpectuiScreen):
+    """Shows the visits of a table one at a time, in the table's order; the file reads run in a worker."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HELP = ("Flux against wavelength, read from the visit's spectrum file, with flux ± error as the dotted "
+            "band. Beside it: both fits' parameters (value ± error; fixed ones say so) and the spectrum's "
+            "header. n / p (or j / k) go to the next and previous row of the table you came from.")
+    BINDINGS = [
+        Binding("n,j,down", "flip(1)", "Next", tooltip="The next row's spectrum", id="spectrum.next"),
+        Binding("p,k,up", "flip(-1)", "Previous", tooltip="The previous row's spectrum",
+                id="spectrum.previous"),
+        Binding("pagedown,space", "scroll_side(1)", "Scroll", show=False, id="spectrum.scroll_down"),
+        Binding("pageup", "scroll_side(-1)", "Scroll up", show=False, id="spectrum.scroll_up"),
+        Binding("escape,q", "close", "Back", id="spectrum.back"),
+    ]
+
+    def __init__(self, collection: str, visits: np.ndarray, index: int = 0,
+                 on_move: Callable[[int], None] | None = None) -> None:
+        super().__init__()
+        self.title = "Spectrum"
+        self.collection = collection
+        self.visits = np.asarray(visits, dtype="int64")
+        self.index = index
+        self.on_move = on_move
+        self.shown: VisitOutputs | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ContextHeader()
+        yield Label("", id="spectrum-line", classes="status-line", markup=False)
+        with Horizontal(id="spectrum-body"):
+            yield Chart(id="spectrum-chart")
+            parameters = RowTable(id="spectrum-parameters", cursor_type="none", show_header=False)
+            parameters.can_focus = False
+            yield parameters
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def point_at(self, visits: np.ndarray, index: int) -> None:
+        """Show another list of visits, from `index` (the screen is kept between visits to a table's rows)."""
+        self.visits, self.index = np.asarray(visits, dtype="int64"), index
+        if self.is_mounted:
+            self.shown = None
+            self.query_one(Chart).show(None)
+            self.load()
+
+    @property
+    def visit(self) -> int:
+        """The visit on show (or being read)."""
+        return int(self.visits[self.index])
+
+    def _say(self, note: str = "") -> None:
+        where = f"visit {self.visit}  ·  {self.index + 1:,} of {len(self.visits):,}"
+        self.query_one("#spectrum-line", Label).update(f" {where}" + (f"  ·  {note}" if note else ""))
+
+    def load(self) -> None:
+        """Read the current visit's files in a worker (a newer flip supersedes it)."""
+        visit = self.visit
+        self._say("reading…")
+        self.run_worker(lambda: self._read(visit), thread=True, exclusive=True, group="spectrum",
+                        exit_on_error=False, description="Reading a spectrum")
+
+    def _read(self, visit: int) -> None:
+        from spectui.core.extraction.visit_files import read_visit_outputs, visit_locations
+
+        worker = get_current_worker()
+        try:
+            with self.app.butler() as butler:
+                locations = visit_locations(butler, self.collection, visit)
+            outputs = read_visit_outputs(visit, locations)
+        except SpectuiError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, visit, exc)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, outputs)
+
+    def _show(self, outputs: VisitOutputs) -> None:
+        if outputs.visit != self.visit:
+            return
+        self.shown = outputs
+        spectrum = outputs.spectrum
+        chart = self.query_one(Chart)
+        if spectrum is None:
+            chart.show(None)
+        else:
+            header = spectrum.header
+            title = "  ".join(str(header[k]) for k in ("TARGET", "FILTER") if k in header)
+            chart.show(spectrum_drawing(spectrum.lambdas, spectrum.flux, spectrum.err, title))
+        self.query_one(RowTable).show_rows(["parameter", "value"], parameter_rows(outputs))
+        self._say("; ".join(outputs.problems))
+
+    def _failed(self, visit: int, error: SpectuiError) -> None:
+        if visit == self.visit:
+            self.query_one(Chart).show(None)
+            self.query_one(RowTable).clear()
+            self._say(error.message)
+        self.app.report(error)
+
+    def action_flip(self, step: int) -> None:
+        """Show the next (or previous) row's spectrum."""
+        target = self.index + step
+        if not 0 <= target < len(self.visits):
+            self._say("first row" if target < 0 else "last row")
+            return
+        self.index = target
+        if self.on_move is not None:
+            self.on_move(self.visit)
+        self.load()
+
+    def action_scroll_side(self, pages: int) -> None:
+        """Scroll the parameters beside the plot."""
+        side = self.query_one(RowTable)
+        if pages > 0:
+            side.scroll_page_down()
+        else:
+            side.scroll_page_up()
+
+    def action_close(self) -> None:
+        """Back to the table."""
+        self.app.pop_screen()
