@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from analysis_support import LATEST, extracted, latest_results, with_results, workdir  # noqa: F401
-from monkey_support import InProcessQuery, Monkey, MonkeyCrash, Stop, WorkerWatch, back_to_base, launched
+from monkey_support import (InProcessQuery, Monkey, MonkeyCrash, Stop, WorkerWatch, back_to_base, burst,
+                            launched, typed)
 from spectui.core import exposure_cache
 from spectui.core.csv_head import read_csv_head
 from spectui.core.demo.build import EMPTY_RUN
@@ -26,7 +27,7 @@ from spectui.tui.files_app import FilesApp
 from spectui.tui.results_screen import ResultsScreen
 from spectui.tui.spectrum_screen import SpectrumScreen
 from test_tui_extraction import slow_chunks  # noqa: F401  (fixture)
-from tui_support import wait_for
+from tui_support import open_exposures, wait_for
 
 SIZES = [(80, 24), (120, 40)]
 STATES = ("bare", "first", "saved", "empty", "results", "file", "extracting")
@@ -379,3 +380,39 @@ async def test_monkey_long(state, size, guarded, request, tmp_path):
     await drive(monkey, setting(state, request, tmp_path, long=True), long=True)
     assert monkey.sent > 0
 
+
+# What the monkey found, each as the shortest keys that show it
+
+
+async def test_s_selects_a_row_once_the_butlers_answer_replaced_the_saved_list(demo_repo, science, guarded):
+    """Found by the monkey (saved state): s after the answer raised "assignment destination is read-only"."""
+    exposure_cache.save(str(demo_repo), ExposureSelection(), science)
+    app = launched(str(demo_repo), LATEST, lambda: InProcessQuery(str(demo_repo), science, ANSWER_SECONDS))
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "view", None) is not None
+                       and app.screen.saved_at is None)
+        await pilot.press("s")
+        assert app.screen.view.selected_count == 1 and app.is_running
+
+
+async def test_pagedown_as_the_palette_opens_does_not_crash(demo_repo, guarded):
+    """Found by the monkey (first state): ctrl+p and pagedown in one burst raised KeyError in the palette."""
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await burst(pilot, "ctrl+p", "pagedown")
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_paging_the_palette_as_a_new_search_shows_its_results_does_not_crash(demo_repo, guarded):
+    """Found by the monkey (results state, keys in order): page up just as a search's results replace a search
+    that found nothing raised KeyError in the palette's list, not laid out yet (a race, so ten rounds)."""
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=SIZES[1]) as pilot:
+        await open_exposures(pilot)
+        await pilot.press("ctrl+p")
+        for round_ in range(10):
+            await burst(pilot, "ctrl+shift+a", *typed("xxxx"))
+            await pilot.press("down", "x")
+            await burst(pilot, "ctrl+shift+a", "c", "pageup")
+            assert app.is_running, f"round {round_ + 1}"
