@@ -85,7 +85,7 @@ def test_progress_bar_on_a_terminal(demo_repo, tmp_path):
     (["-c", RUN_320, "--executor", "threads"], "unknown --executor 'threads'"),
     (["-c", RUN_320, "--executor", "dask://nohost"], "write dask://HOST:PORT"),
     (["-c", RUN_320, "--executor", "local", "-j", "3"], "--executor local reads in this process"),
-    (["-c", RUN_320, "--target", "NO_SUCH_STAR"], "matches the selection"),
+    (["-c", RUN_320, "--target", "NO_SUCH_STAR"], "has target 'NO_SUCH_STAR'; targets there: "),
 ])
 def test_bad_input_is_one_line(demo_repo, tmp_path, args, message):
     result = run("extract", "--repo", str(demo_repo), "-o", str(tmp_path / "r.parquet"), *args)
