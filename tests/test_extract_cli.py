@@ -22,7 +22,7 @@ def test_extract_help_imports_no_heavy_module():
                            capture_output=True, text=True, check=True)
     imported = {line.rsplit("|", 1)[-1].strip() for line in shown.stderr.splitlines()
                 if line.startswith("import time:")}
-    assert "--legacy-names" in shown.stdout and "spectui.tui.cli.extract" in imported
+    assert "--legacy-names" in shown.stdout and "spectui.tui.cli.main.extract" in imported
     assert not HEAVY & imported, HEAVY & imported
 
 
@@ -85,7 +85,7 @@ def test_progress_bar_on_a_terminal(demo_repo, tmp_path):
     (["-c", RUN_320, "--executor", "threads"], "unknown --executor 'threads'"),
     (["-c", RUN_320, "--executor", "dask://nohost"], "write dask://HOST:PORT"),
     (["-c", RUN_320, "--executor", "local", "-j", "3"], "--executor local reads in this process"),
-    (["-c", RUN_320, "--target", "NO_SUCH_STAR"], "matches the selection"),
+    (["-c", RUN_320, "--target", "NO_SUCH_STAR"], "has target 'NO_SUCH_STAR'; targets there: "),
 ])
 def test_bad_input_is_one_line(demo_repo, tmp_path, args, message):
     result = run("extract", "--repo", str(demo_repo), "-o", str(tmp_path / "r.parquet"), *args)

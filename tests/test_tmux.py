@@ -41,6 +41,15 @@ class Terminal:
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", "main", "-l", text)
 
+    def burst(self, before: tuple[str, ...] = (), text: str = "", after: tuple[str, ...] = ()) -> None:
+        """Press `before`, type `text`, press `after` in one tmux command: the program reads them at once."""
+        commands = [["send-keys", "-t", "main", *before]] if before else []
+        if text:
+            commands.append(["send-keys", "-t", "main", "-l", text])
+        if after:
+            commands.append(["send-keys", "-t", "main", *after])
+        self.tmux(*[arg for index, command in enumerate(commands) for arg in [";"][:index] + command])
+
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "main")
 

@@ -56,7 +56,7 @@ def extract(repo: str | None, collection: str | None, run_name: str | None, outp
     workers = workers or (1 if executor.strip() == "local" else min(8, os.cpu_count() or 1))
     parse_executor(executor, workers)
     check_output_path(output)
-    warn_unmatched_targets(repo, selection)
+    warn_unmatched_targets(repo, selection, none_is_error=True)
     cancel = threading.Event()
     bar = _ProgressLine() if sys.stderr.isatty() else None
     with _stop_on_signals(cancel) as received:

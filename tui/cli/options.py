@@ -181,14 +181,18 @@ def selection_from(kwargs: dict):
     return selection
 
 
-def warn_unmatched_targets(repo: str, selection, butler=None) -> None:
-    """A warning on stderr for each --target that no exposure of the selection has (asking `butler` if open)."""
+def warn_unmatched_targets(repo: str, selection, butler=None, *, none_is_error: bool = False) -> None:
+    """A warning on stderr for each --target that no exposure of the selection has (asking `butler` if open);
+    with `none_is_error`, one error line when no target is there at all (nothing would be selected)."""
     if not selection.targets:
         return
     from spectui.core.butler.exposures import target_warnings
     from spectui.core.butler.repo import open_repo
 
-    for warning in target_warnings(butler or open_repo(repo), selection):
+    warnings = target_warnings(butler or open_repo(repo), selection)
+    if none_is_error and len(warnings) == len(selection.targets):
+        raise BadInput("; ".join(warnings).rstrip(".") + ": nothing to extract.")
+    for warning in warnings:
         say(f"warning: {warning}")
 
 
