@@ -22,7 +22,7 @@ def test_extract_help_imports_no_heavy_module():
                            capture_output=True, text=True, check=True)
     imported = {line.rsplit("|", 1)[-1].strip() for line in shown.stderr.splitlines()
                 if line.startswith("import time:")}
-    assert "--legacy-names" in shown.stdout and "spectui.tui.cli.main.extract" in imported
+    assert "--legacy-names" in shown.stdout and "spectui.tui.cli.extract" in imported
     assert not HEAVY & imported, HEAVY & imported
 
 

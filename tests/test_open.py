@@ -12,9 +12,9 @@ from cli_helpers import assert_one_line_error, run
 from tui_support import notifications, screen_text, settle, wait_for
 
 from spectui.core.errors import BadInput
-from spectui.core.tables.table_io.column_notes import describe_column, holds_spectractor_results
-from spectui.core.tables.table_io.table_files import open_table_file
-from spectui.core.tables.table_io.table_io import read_table
+from spectui.core.tables.column_notes import describe_column, holds_spectractor_results
+from spectui.core.tables.table_files import open_table_file
+from spectui.core.tables.table_io import read_table
 from spectui.tui.dialogs.columns import ColumnsScreen
 from spectui.tui.dialogs.export import ExportScreen
 from spectui.tui.dialogs.frequency import FrequencyScreen
@@ -180,7 +180,7 @@ def test_a_bad_file_stops_with_one_line_and_status_2(results, tmp_path, name, co
 def test_open_help_imports_no_heavy_module():
     import subprocess
 
-    code = ("import sys; from spectui.tui.cli.main.main import main\n"
+    code = ("import sys; from spectui.tui.cli.main import main\n"
             "try: main(['open', '--help'])\nexcept SystemExit: pass\n"
             "heavy = ('pandas', 'textual', 'pyarrow', 'lsst.daf.butler')\n"
             "print(sorted(m for m in heavy if m in sys.modules))")

@@ -25,6 +25,7 @@ from monkey_support import (
     typed,
 )
 from test_tui_extraction import slow_chunks  # noqa: F401  (fixture)
+from textual.command import CommandPalette
 from tui_support import open_exposures, wait_for
 
 from spectui.core.butler import exposure_cache
@@ -59,7 +60,7 @@ def guarded(workdir, tmp_path, tmp_path_factory, monkeypatch):  # noqa: F811
     monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
     monkeypatch.setenv("SPECTUI_DATA_DIR", str(tmp_path / "data"))
     from spectui.core.extraction import executors
-    from spectui.core.tables.table_io import table_io as tables
+    from spectui.core.tables import table_io as tables
 
     check = tables.check_output_path
     root = tmp_path_factory.getbasetemp().resolve()
@@ -411,7 +412,7 @@ async def test_pagedown_as_the_palette_opens_does_not_crash(demo_repo, guarded):
     async with app.run_test(size=SIZES[0]) as pilot:
         await burst(pilot, "ctrl+p", "pagedown")
         await pilot.pause()
-        assert app.is_running and type(app.screen).__name__ == "CommandPalette"
+        assert app.is_running and isinstance(app.screen, CommandPalette)
 
 
 async def test_paging_the_palette_as_a_new_search_shows_its_results_does_not_crash(demo_repo, guarded):

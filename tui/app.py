@@ -279,6 +279,13 @@ class SpectuiApp(OrderedKeysApp):
         else:
             self.exit()
 
+    def action_command_palette(self) -> None:
+        """Show the command palette (spectui's, see dialogs.palette)."""
+        from .dialogs.palette import SpectuiPalette
+
+        if self.use_command_palette and not SpectuiPalette.is_open(self):
+            self.push_screen(SpectuiPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         """Show every key of the current screen."""
         from .dialogs.help import HelpScreen
