@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import config_dir, load_config, write_toml
 from ..errors import BadInput
 from ..tables.expressions import parse_expression
-from .runs import check_name, named
+from .named_files import NamedFile, check_name
 
 
 @dataclass(frozen=True)
@@ -20,25 +19,32 @@ class Cut:
     description: str = ""
 
 
+def _read(name: str, entry, source: Path) -> Cut:
+    if not isinstance(entry, dict) or not isinstance(entry.get("expression"), str):
+        raise BadInput(f"quality cut {name!r} in {source} has no expression; fix or remove it.")
+    return Cut(name, entry["expression"], str(entry.get("description", "")))
+
+
+def _write(cut: Cut) -> dict:
+    return {"expression": cut.expression, **({"description": cut.description} if cut.description else {})}
+
+
+CUTS = NamedFile("quality cut", "cuts.toml", _read, _write, "none is saved yet; add one with `spectui cuts add`.")
+
+
 def cuts_path() -> Path:
     """The file holding the saved cuts."""
-    return config_dir() / "cuts.toml"
+    return CUTS.path()
 
 
 def load_cuts(path: Path | None = None) -> dict[str, Cut]:
     """Every saved cut by name (none when the file does not exist yet)."""
-    source = path or cuts_path()
-    cuts = {}
-    for name, entry in load_config(source).items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("expression"), str):
-            raise BadInput(f"quality cut {name!r} in {source} has no expression; fix or remove it.")
-        cuts[name] = Cut(name, entry["expression"], str(entry.get("description", "")))
-    return cuts
+    return CUTS.load(path)
 
 
 def get_cut(name: str, path: Path | None = None) -> Cut:
     """The saved cut called `name`, or a BadInput naming the close ones."""
-    return named(name, load_cuts(path), "quality cut", "none is saved yet; add one with `spectui cuts add`.")
+    return CUTS.get(name, path)
 
 
 def add_cut(name: str, expression: str, description: str = "", *, replace: bool = False,
@@ -53,26 +59,13 @@ def add_cut(name: str, expression: str, description: str = "", *, replace: bool 
         raise BadInput(f"a quality cut named {name!r} exists ({cuts[name].expression}); "
                        "pass --replace to change it.")
     cuts[name] = Cut(name, expression.strip(), description)
-    _save(cuts, path)
+    CUTS.save(cuts, path)
     return cuts[name]
 
 
 def remove_cut(name: str, path: Path | None = None) -> Cut:
     """Delete a saved cut and return it."""
-    cut = get_cut(name, path)
-    cuts = load_cuts(path)
-    del cuts[name]
-    _save(cuts, path)
-    return cut
-
-
-def _save(cuts: dict[str, Cut], path: Path | None) -> None:
-    data = {}
-    for cut in sorted(cuts.values(), key=lambda c: c.name):
-        data[cut.name] = {"expression": cut.expression}
-        if cut.description:
-            data[cut.name]["description"] = cut.description
-    write_toml(data, path or cuts_path())
+    return CUTS.remove(name, path)
 
 
 def selection_mask(frame, cuts=(), where: str = "", path: Path | None = None):

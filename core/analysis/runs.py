@@ -7,17 +7,15 @@ inconsistency (one run spelled two ways, repeated keys, missing keys) and keeps 
 from __future__ import annotations
 
 import ast
-import difflib
 import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..config import config_dir, load_config, write_toml
 from ..errors import BadInput
+from .named_files import NamedFile, check_name
 
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 FILE_KINDS = ("extracted", "merged", "missing")
 # The notebooks' dict names and what each one gives a run.
 ROLES = {
@@ -51,45 +49,36 @@ class Run:
         return entry
 
 
+def _read(name: str, entry, source: Path) -> Run:
+    files = entry.get("files", {}) if isinstance(entry, dict) else None
+    if not isinstance(files, dict) or not all(
+            isinstance(entry.get(k, ""), str) for k in ("repo", "collection", "label", "source")):
+        raise BadInput(f"run {name!r} in {source} is malformed: repo, collection and label must be text.")
+    return Run(name, entry.get("repo", ""), entry.get("collection", ""), entry.get("label", ""),
+               {str(k): str(v) for k, v in files.items()}, entry.get("source", ""))
+
+
+def _natural(name: str):
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
+
+
+RUNS = NamedFile("run", "runs.toml", _read, Run.to_toml,
+                 "the registry is empty; add runs with `spectui runs add` or `spectui runs import`.", _natural)
+
+
 def runs_path() -> Path:
     """The run registry file."""
-    return config_dir() / "runs.toml"
+    return RUNS.path()
 
 
 def load_runs(path: Path | None = None) -> dict[str, Run]:
     """Every registered run by name (none when the registry does not exist yet)."""
-    source = path or runs_path()
-    runs = {}
-    for name, entry in load_config(source).items():
-        files = entry.get("files", {}) if isinstance(entry, dict) else None
-        if not isinstance(files, dict) or not all(
-                isinstance(entry.get(k, ""), str) for k in ("repo", "collection", "label", "source")):
-            raise BadInput(f"run {name!r} in {source} is malformed: repo, collection and label must be text.")
-        runs[name] = Run(name, entry.get("repo", ""), entry.get("collection", ""), entry.get("label", ""),
-                         {str(k): str(v) for k, v in files.items()}, entry.get("source", ""))
-    return runs
+    return RUNS.load(path)
 
 
 def get_run(name: str, path: Path | None = None) -> Run:
     """The registered run called `name`, or a BadInput naming the close ones."""
-    return named(name, load_runs(path), "run", "the registry is empty; add runs with `spectui runs add` or "
-                                               "`spectui runs import`.")
-
-
-def named(name: str, entries: dict, what: str, when_empty: str):
-    """entries[name], or a BadInput naming the close names (entries saved in the config dir: runs, cuts)."""
-    if name in entries:
-        return entries[name]
-    close = difflib.get_close_matches(name, list(entries), n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else (
-        f"there are: {', '.join(sorted(entries))}." if entries else when_empty)
-    raise BadInput(f"no {what} named {name!r}; {hint}")
-
-
-def check_name(name: str, what: str) -> None:
-    """Refuse names that would not read back cleanly as TOML keys or command-line words."""
-    if not NAME.fullmatch(name or ""):
-        raise BadInput(f"bad {what} name {name!r}: use letters, digits, '_', '.' or '-'.")
+    return RUNS.get(name, path)
 
 
 def save_runs(new: list[Run], *, replace_existing: bool = False,
@@ -101,21 +90,13 @@ def save_runs(new: list[Run], *, replace_existing: bool = False,
     saved = [r.name for r in new if replace_existing or r.name not in runs]
     skipped = [r.name for r in new if r.name not in saved]
     runs.update({r.name: r for r in new if r.name in saved})
-    _write(runs, path)
+    RUNS.save(runs, path)
     return saved, skipped
 
 
 def remove_run(name: str, path: Path | None = None) -> Run:
     """Delete a run from the registry and return it."""
-    run = get_run(name, path)
-    runs = load_runs(path)
-    del runs[name]
-    _write(runs, path)
-    return run
-
-
-def _write(runs: dict[str, Run], path: Path | None) -> None:
-    write_toml({n: runs[n].to_toml() for n in sorted(runs, key=_natural)}, path or runs_path())
+    return RUNS.remove(name, path)
 
 
 @dataclass
@@ -302,6 +283,3 @@ def _report_absent(values: dict[str, dict], broken: dict[str, str], problems: li
         if none:
             problems.append(f"{_dict_name(role)} gives the string 'None' for {', '.join(none)}.")
 
-
-def _natural(name: str):
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]

@@ -1,0 +1,68 @@
+"""Named entries saved in a TOML file of the config directory (runs, quality cuts): load, find, save, remove."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import config_dir, load_config, write_toml
+from ..errors import BadInput
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+@dataclass(frozen=True)
+class NamedFile:
+    """One kind of named entry: its file, how an entry reads from and writes to TOML, what to say when empty."""
+
+    what: str
+    file_name: str
+    read: Callable[[str, object, Path], object]
+    """(name, TOML value, file) -> entry; raises BadInput naming the file when the value is malformed."""
+    write: Callable[[object], dict]
+    when_empty: str
+    order: Callable[[str], object] = str
+
+    def path(self, path: Path | None = None) -> Path:
+        """The file holding the entries (`path` when given)."""
+        return path or config_dir() / self.file_name
+
+    def load(self, path: Path | None = None) -> dict:
+        """Every entry by name (none when the file does not exist yet)."""
+        source = self.path(path)
+        return {name: self.read(name, value, source) for name, value in load_config(source).items()}
+
+    def get(self, name: str, path: Path | None = None):
+        """The entry called `name`, or a BadInput naming the close ones."""
+        return named(name, self.load(path), self.what, self.when_empty)
+
+    def save(self, entries: dict, path: Path | None = None) -> None:
+        """Write every entry, sorted by name (atomically, as every config file)."""
+        write_toml({name: self.write(entries[name]) for name in sorted(entries, key=self.order)}, self.path(path))
+
+    def remove(self, name: str, path: Path | None = None):
+        """Delete one entry and return it."""
+        entries = self.load(path)
+        entry = named(name, entries, self.what, self.when_empty)
+        del entries[name]
+        self.save(entries, path)
+        return entry
+
+
+def named(name: str, entries: dict, what: str, when_empty: str):
+    """entries[name], or a BadInput naming the close names."""
+    if name in entries:
+        return entries[name]
+    close = difflib.get_close_matches(name, list(entries), n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else (
+        f"there are: {', '.join(sorted(entries))}." if entries else when_empty)
+    raise BadInput(f"no {what} named {name!r}; {hint}")
+
+
+def check_name(name: str, what: str) -> None:
+    """Refuse names that would not read back cleanly as TOML keys or command-line words."""
+    if not NAME.fullmatch(name or ""):
+        raise BadInput(f"bad {what} name {name!r}: use letters, digits, '_', '.' or '-'.")
