@@ -102,6 +102,8 @@ def test_a_full_disk_keeps_the_saved_chunks(demo_repo, tmp_path, monkeypatch, un
     saves = []
 
     def disk_fills_up(fd):
+        if ".part-" not in os.readlink(f"/proc/self/fd/{fd}"):
+            return real_fsync(fd)
         if len(saves) == 2:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         saves.append(fd)

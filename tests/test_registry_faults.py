@@ -21,6 +21,7 @@ from extract_support import RUN_320, copy_repo
 
 from spectui.core.butler.repo import open_repo
 from spectui.core.errors import RegistryUnavailable
+from spectui.core.extraction.checkpoint import PARTIAL_GLOB
 from spectui.core.extraction.extract import extract, find_refs
 
 SLOW_CLI = Path(__file__).with_name("extract_slowly.py")
@@ -162,7 +163,7 @@ def assert_stopped_with_one_line(process: subprocess.Popen, stderr: str, output:
     assert not output.exists()
     checkpoint = output.parent / f".{output.name}.checkpoint"
     assert [p.name for p in output.parent.iterdir()] == [checkpoint.name]
-    assert not list(checkpoint.glob("part-*.tmp"))
+    assert not list(checkpoint.glob(PARTIAL_GLOB))
     assert {name: part_rows(checkpoint / name) for name in before} == before
 
 

@@ -150,3 +150,18 @@ def test_kill_9_during_an_export_keeps_the_previous_file_and_the_next_write_clea
     write_table(newer, target)
     pd.testing.assert_frame_equal(pd.read_parquet(target), newer)
     assert sorted(p.name for p in tmp_path.glob(".*part")) == [".out.parquet.notours.part"]
+
+
+def test_a_written_file_is_on_disk_before_it_takes_its_name(frame, tmp_path, monkeypatch):
+    """The temporary file is synced before the rename, so a crash leaves the old file or the new one, whole."""
+    import os
+
+    target = tmp_path / "t.parquet"
+    synced = []
+
+    def fsync(fd):
+        synced.append((os.readlink(f"/proc/self/fd/{fd}"), target.exists()))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_table(frame, target)
+    assert len(synced) == 1 and synced[0][0].endswith(".part") and synced[0][1] is False

@@ -6,7 +6,6 @@ process (Ctrl-C, kill -9, a full disk); a resumed extraction reads the parts bac
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import json
 import os
@@ -14,9 +13,12 @@ import shutil
 from pathlib import Path
 
 from ..errors import BadInput, OutputError
+from ..tables.table_io import atomic_path
 
 IDENTITY = "extraction.json"
 PART_GLOB = "part-*.arrow"
+PARTIAL_GLOB = ".*.part"
+"""The temporary files of a save cut short (atomic_path's names), removed when the checkpoint is opened."""
 
 
 def checkpoint_dir(output: str | os.PathLike) -> Path:
@@ -61,19 +63,14 @@ class Checkpoint:
         import pyarrow as pa
 
         final = self.directory / f"part-{self._next_part:06d}.arrow"
-        partial = final.with_suffix(".tmp")
         try:
-            with open(partial, "wb") as handle:
+            with atomic_path(final) as partial, open(partial, "wb") as handle:
                 with pa.ipc.new_file(handle, table.schema) as writer:
                     writer.write_table(table)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(partial, final)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink()
-            raise OutputError(f"cannot save progress in {self.directory}: {exc.strerror or exc}; the chunks "
-                              "saved so far are kept, free some space and run again with --resume.") from exc
+        except (OSError, OutputError) as exc:
+            detail = exc.message.rstrip(".") if isinstance(exc, OutputError) else exc.strerror or exc
+            raise OutputError(f"cannot save progress in {self.directory} ({detail}); the chunks saved so far "
+                              "are kept, free some space and run again with --resume.") from exc
         self._next_part += 1
 
     def remove(self) -> None:
@@ -105,19 +102,18 @@ class Checkpoint:
     def _write_identity(self) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            for leftover in self.directory.glob("part-*"):
+            for leftover in [*self.directory.glob("part-*"), *self.directory.glob(PARTIAL_GLOB)]:
                 leftover.unlink()
-            temporary = self.directory / f"{IDENTITY}.tmp"
-            temporary.write_text(json.dumps(self.identity, indent=1))
-            os.replace(temporary, self.directory / IDENTITY)
-        except OSError as exc:
-            detail = exc.strerror or exc
+            with atomic_path(self.directory / IDENTITY) as temporary:
+                temporary.write_text(json.dumps(self.identity, indent=1))
+        except (OSError, OutputError) as exc:
+            detail = exc.message if isinstance(exc, OutputError) else exc.strerror or exc
             raise OutputError(f"cannot create the checkpoint {self.directory}: {detail}.") from exc
 
     def _read_parts(self) -> list:
         import pyarrow as pa
 
-        for leftover in self.directory.glob("part-*.tmp"):
+        for leftover in self.directory.glob(PARTIAL_GLOB):
             leftover.unlink()
         parts = sorted(self.directory.glob(PART_GLOB))
         tables = []

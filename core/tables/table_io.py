@@ -33,7 +33,7 @@ def table_format(path: str | os.PathLike, *, allowed=WRITE_FORMATS) -> str:
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """A temporary path beside `path`, renamed onto it only when the block succeeds."""
+    """A temporary path beside `path`, flushed to disk and renamed onto it only when the block succeeds."""
     target = Path(path).expanduser()
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
@@ -41,12 +41,22 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp = _create_beside(target, parent)
     try:
         yield tmp
+        _sync(tmp)
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}.") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _sync(path: Path) -> None:
+    """Have the file's bytes on disk before it takes the final name (a crash then leaves old or new, whole)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _create_beside(target: Path, parent: Path) -> Path:
