@@ -17,7 +17,6 @@ from spectui.core.extraction.readers import (
     UnreadableFile,
     parse_fit_parameters,
     read_fit_parameters,
-    read_header,
     read_output,
     read_spectrum,
 )
@@ -32,7 +31,7 @@ def demo_spectrum_files(butler, n):
 def test_headers_of_demo_spectra_match_astropy(butler):
     for path in demo_spectrum_files(butler, 25):
         expected = fits.getheader(path)
-        mine = read_header(path)
+        mine = read_output(path)
         assert list(mine) == [k for k in expected if k not in ("COMMENT", "HISTORY", "")]
         for key, value in expected.items():
             assert mine[key] == (None if isinstance(value, fits.card.Undefined) else value), key
@@ -57,7 +56,7 @@ def test_header_cards_astropy_writes(tmp_path):
     header["COMMENT"] = "ignored"
     path = tmp_path / "h.fits"
     path.write_bytes(astropy_fits_bytes(header))
-    mine = read_header(str(path))
+    mine = read_output(str(path))
     assert mine["TARGET"] == "HD185975" and mine["QUOTE"] == "it's" and mine["LONGSTR"] == "x" * 100 + "/end"
     assert mine["CCD_REBIN"] == 2 and mine["A_LONG_KEY_NAME"] == 1.25
     assert mine["FLAG"] is False and mine["ON"] is True and mine["BLANK"] is None
@@ -99,7 +98,7 @@ def test_only_header_blocks_are_read(tmp_path, monkeypatch):
             return data
 
     monkeypatch.setattr(readers, "open_location", lambda location: Counting(location, "r"))
-    assert read_header(str(path))["TARGET"] == "HD38666"
+    assert read_output(str(path))["TARGET"] == "HD38666"
     assert path.stat().st_size > 4_000_000 and sum(counted) <= readers.FIRST_READ + readers.FITS_BLOCK
 
 

@@ -18,6 +18,7 @@ from spectui.core.tables.views import (
     decimal_places,
     default_export_path,
     quote_column,
+    write_export,
 )
 
 
@@ -113,15 +114,15 @@ def test_selection_view_export_and_empty_selection(frame, tmp_path):
     with pytest.raises(BadInput, match="no row is selected"):
         view.selection_view()
     with pytest.raises(BadInput, match="no row is selected"):
-        view.export(tmp_path / "sel.csv", selection=True)
+        view.export_frame(selection=True)
     view.hide_column("PWV [mm]")
     view.sort_by("id", ascending=False)
     view.select_rows([0, 2])
     sub = view.selection_view()
     assert sub.total_count == 2 and sub.columns == view.columns
     assert list(sub.frame()["id"]) == sorted(view.selected_keys(), reverse=True)
-    path, rows = view.export(tmp_path / "sel.parquet", selection=True)
-    assert rows == 2 and path == (tmp_path / "sel.parquet").resolve()
+    path = write_export(view.export_frame(selection=True), tmp_path / "sel.parquet")
+    assert path == (tmp_path / "sel.parquet").resolve()
     written = pd.read_parquet(path)
     assert list(written["id"]) == list(sub.frame()["id"]) and "PWV [mm]" not in written.columns
 
@@ -131,18 +132,18 @@ def test_export_writes_the_view_in_order(frame, tmp_path, suffix):
     view = TableView(frame)
     view.set_filter("filter == BG40_65mm_1")
     view.sort_by("zenith_angle")
-    path, rows = view.export(tmp_path / f"view.{suffix}")
+    path = write_export(view.export_frame(), tmp_path / f"view.{suffix}")
     read = {"csv": pd.read_csv, "parquet": pd.read_parquet, "json": pd.read_json}[suffix](path)
-    assert rows == view.row_count == len(read)
+    assert view.row_count == len(read)
     assert list(read["id"]) == list(view.frame()["id"])
 
 
 def test_export_refuses_unknown_format_and_missing_directory(frame, tmp_path):
     view = TableView(frame)
     with pytest.raises(BadInput, match="cannot tell the format"):
-        view.export(tmp_path / "view.xlsx")
+        write_export(view.export_frame(), tmp_path / "view.xlsx")
     with pytest.raises(OutputError, match="does not exist"):
-        view.export(tmp_path / "nowhere" / "view.csv")
+        write_export(view.export_frame(), tmp_path / "nowhere" / "view.csv")
 
 
 def test_find_is_case_insensitive_and_wraps(frame):

@@ -10,13 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import BadInput
+from ..tables.column_notes import GROUP_COLUMNS, grouping_column
 from .stats import column, cumulative_per_night, group_summary, nights, numeric
 
 GROUPINGS = ("none", "filter", "target", "night")
-GROUP_COLUMNS = {
-    "filter": ("FILTER", "ex_physical_filter", "physical_filter", "filter"),
-    "target": ("TARGET", "ex_target_name", "target", "target_name"),
-}
 MAX_GROUPS = 8
 OTHER = "(other)"
 ALL = "all"
@@ -89,7 +86,7 @@ def group_labels(frame, by: str):
 
 def group_column(frame, by: str) -> str:
     """The table's column holding the filter or the target."""
-    found = next((c for c in GROUP_COLUMNS[by] if c in frame.columns), None)
+    found = grouping_column(frame.columns, by)
     if found is None:
         raise BadInput(f"cannot group by {by}: the table has none of {', '.join(GROUP_COLUMNS[by])}.")
     return found

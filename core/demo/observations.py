@@ -93,7 +93,7 @@ def utc_iso(tai_ns: int) -> str:
 
 def night_dates(n_nights: int, rng: np.random.Generator) -> list[int]:
     """Observing dates from FIRST_DAY_OBS on, with the irregular gaps of a real campaign."""
-    day = dt.date(2025, 1, 7)
+    day = dt.datetime.strptime(str(FIRST_DAY_OBS), "%Y%m%d").date()
     dates = []
     while len(dates) < n_nights:
         dates.append(int(day.strftime("%Y%m%d")))

@@ -82,15 +82,6 @@ def read_output(location: str) -> dict[str, object] | FitParameters:
     raise UnreadableFile(_unknown_format(start))
 
 
-def read_header(location: str) -> dict[str, object]:
-    """The primary header of a FITS file, reading only its header blocks (never the data)."""
-    with open_location(location) as handle:
-        start = handle.read(FIRST_READ)
-        if not start.startswith(FITS_MAGIC):
-            raise UnreadableFile(_unknown_format(start))
-        return _read_fits_header(handle, start)
-
-
 def read_fit_parameters(location: str) -> FitParameters:
     """A FitParameters JSON file (bare Infinity and NaN accepted), errors computed from `cov`."""
     with open_location(location) as handle:

@@ -9,6 +9,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pyarrow as pa
 
+GROUP_COLUMNS = {
+    "filter": ("FILTER", "ex_filter", "filter", "ex_physical_filter", "physical_filter"),
+    "target": ("TARGET", "ex_target_name", "target", "target_name"),
+}
+"""The columns that give each row's filter and target, whichever table they come from (results, merged,
+exposures), in the order they are looked for."""
+
+
+def grouping_column(columns: Iterable[str], by: str) -> str | None:
+    """The first of a table's `columns` giving the filter (or target) of each row, or None."""
+    present = set(columns)
+    return next((name for name in GROUP_COLUMNS[by] if name in present), None)
+
+
 HEADER_KEYS = {
     "TARGET": "target name", "REDSHIFT": "target redshift", "GRATING": "disperser (e.g. holo4_003)",
     "FILTER": "filter part of the physical filter (before ~)", "ROTANGLE": "dispersion-axis angle, deg",

@@ -256,14 +256,6 @@ class TableView:
             raise BadInput("no row is selected: nothing to export.")
         return self.selection_frame() if selection else self.frame()
 
-    def export(self, path: str | os.PathLike, selection: bool = False) -> tuple[Path, int]:
-        """Write the view (or the selection) to csv/parquet/json by extension; the path and row count."""
-        from .table_io import check_output_path
-
-        check_output_path(path)
-        frame = self.export_frame(selection)
-        return write_export(frame, path), len(frame)
-
 
 def write_export(frame, path: str | os.PathLike) -> Path:
     """Write an exported table atomically in the format of its extension; the absolute path written."""

@@ -173,11 +173,12 @@ def stats(file: str, column_name: str, by: str | None, bins: int, low: float | N
 
 def _default_group(frame) -> str:
     from spectui.core.errors import BadInput
+    from spectui.core.tables.column_notes import grouping_column
 
-    for name in ("FILTER", "ex_filter", "filter", "physical_filter"):
-        if name in frame.columns:
-            return name
-    raise BadInput("--cumulative needs --by COL (no FILTER or filter column to count by).")
+    found = grouping_column(frame.columns, "filter")
+    if found is None:
+        raise BadInput("--cumulative needs --by COL (no FILTER or filter column to count by).")
+    return found
 
 
 @click.group()
