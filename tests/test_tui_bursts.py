@@ -92,11 +92,8 @@ async def handled(pilot, observe, expected: dict | None = None) -> dict:
 
 
 async def slowly_then_at_once(make_app, prepare, keys: list[str], observe=seen, expected: dict | None = None):
-    """(typed slowly, typed at once): what `keys` leave after `prepare`, in an app of its own each.
-
-    Slowly is Pilot.press, one key after the other; at once is every key posted before the app reads one, then
-    given time to reach what slow typing left (or, for both, `expected`).
-    """
+    """What `keys` leave after `prepare` (in an app of its own each) typed slowly with Pilot.press, then all
+    posted before the app reads one and given time to reach what slow typing (or, for both, `expected`) left."""
     outcomes: list[dict] = []
     for at_once in (False, True):
         app = make_app()
