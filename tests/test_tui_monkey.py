@@ -5,6 +5,7 @@ exception, failed worker or unexpected error fails the test with the seed, scree
 from __future__ import annotations
 
 import os
+import threading
 import traceback
 import zlib
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from spectui.core.tables.csv_head import read_csv_head
 from spectui.core.tables.table_files import open_table_file
 from spectui.tui.app import SpectuiApp
 from spectui.tui.files_app import FilesApp
+from spectui.tui.screens import histogram as histogram_screen
 from spectui.tui.screens.results import ResultsScreen
 from spectui.tui.screens.spectrum import SpectrumScreen
 
@@ -427,3 +429,39 @@ async def test_paging_the_palette_as_a_new_search_shows_its_results_does_not_cra
             await pilot.press("down", "x")
             await burst(pilot, "ctrl+shift+a", "c", "pageup")
             assert app.is_running, f"round {round_ + 1}"
+
+
+async def test_a_histogram_computed_while_its_screen_closes_fails_no_worker(latest_results,  # noqa: F811
+                                                                           tmp_path, monkeypatch, guarded):
+    """Found by the monkey (file state, 120x40, seed 7): t then escape on the histogram H opened, its numbers
+    arriving as the screen's widgets were being removed, failed the worker with NoMatches (#histogram-line);
+    here the numbers are held until the screen starts closing."""
+    armed, closing = threading.Event(), threading.Event()
+    figure = histogram_screen.Figure
+
+    def held_until_closing(*args):
+        if armed.is_set():
+            closing.wait(10)
+        return figure(*args)
+
+    monkeypatch.setattr(histogram_screen, "Figure", held_until_closing)
+    path = tmp_path / "results.parquet"
+    latest_results.to_parquet(path, index=False)
+    app = FilesApp([open_table_file(path)])
+    async with app.run_test(size=SIZES[1]) as pilot:
+        await wait_for(pilot, lambda: app.screen.view is not None)
+        await pilot.press("H")
+        await wait_for(pilot, lambda: getattr(app.screen, "figure", None) is not None)
+        line = app.screen.query_one("#histogram-line")
+        close_messages = line._close_messages
+
+        async def closes(*args, **kwargs):
+            closing.set()
+            await close_messages(*args, **kwargs)
+
+        line._close_messages = closes
+        armed.set()
+        await burst(pilot, "t", "escape")
+        await wait_for(pilot, lambda: closing.is_set() and not app.workers)
+        assert not isinstance(app.screen, histogram_screen.HistogramScreen)
+    assert [repr(worker.error) for worker in guarded.failed] == []
