@@ -14,7 +14,14 @@ from monkey_support import InProcessQuery, burst, launched, typed
 from test_tmux import Terminal, spectui_command
 from textual.binding import Binding
 from textual.widgets import Input
-from tui_support import PAUSE, config_dir, open_exposures, settle, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
+from tui_support import (  # noqa: F401  (autouse fixtures)
+    PAUSE,
+    config_dir,
+    open_exposures,
+    settle,
+    shared_butler,
+    wait_for,
+)
 
 from spectui.core.analysis.result_files import file_name_for
 from spectui.core.butler import exposure_cache
@@ -93,7 +100,7 @@ async def handled(pilot, observe, expected: dict | None = None) -> dict:
 
 async def slowly_then_at_once(make_app, prepare, keys: list[str], observe=seen, expected: dict | None = None):
     """What `keys` leave after `prepare` (in an app of its own each) typed slowly with Pilot.press, then all
-    posted before the app reads one and given time to reach what slow typing (or, for both, `expected`) left."""
+    posted before the app reads one and given time to reach what slow typing (or `expected`) left."""
     outcomes: list[dict] = []
     for at_once in (False, True):
         app = make_app()
