@@ -90,8 +90,9 @@ def test_second_launch_selects_filters_a_pasted_expression_and_exports_in_tmux(t
     terminal.type("s")
     terminal.wait_for(f"{everything} · 1 selected")
     terminal.burst(text="|day_obs > 0", after=("Enter",))
-    shown = terminal.wait_for("filter: day_obs > 0")
-    assert f"{kept:,} of {len(science):,} rows · 1 selected" in shown and "| filter:" not in shown
+    status = f"{kept:,} of {len(science):,} rows · 1 selected  ·  filter: day_obs > 0"
+    terminal.wait_until(lambda shown: status in shown and "| filter:" not in shown,
+                        "the filtered count, the filter bar closed")
 
     terminal.keys("C-e")
     terminal.wait_for("exposures.csv")
