@@ -4,6 +4,8 @@ exception, failed worker or unexpected error fails the test with the seed, scree
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import threading
 import traceback
@@ -27,6 +29,7 @@ from monkey_support import (
 )
 from test_tui_extraction import slow_chunks  # noqa: F401  (fixture)
 from textual.command import CommandPalette
+from textual.widgets import Footer
 from tui_support import open_exposures, wait_for
 
 from spectui.core.butler import exposure_cache
@@ -434,17 +437,17 @@ async def test_paging_the_palette_as_a_new_search_shows_its_results_does_not_cra
 async def test_a_histogram_computed_while_its_screen_closes_fails_no_worker(latest_results,  # noqa: F811
                                                                            tmp_path, monkeypatch, guarded):
     """Found by the monkey (file state, 120x40, seed 7): t then escape on the histogram H opened, its numbers
-    arriving as the screen's widgets were being removed, failed the worker with NoMatches (#histogram-line);
-    here the numbers are held until the screen starts closing."""
-    armed, closing = threading.Event(), threading.Event()
+    delivered once the screen's widgets were gone but before the screen itself was, raised NoMatches
+    (#histogram-line) and failed the worker; here the numbers are held for that moment, every time."""
+    armed, label_gone = threading.Event(), threading.Event()
     figure = histogram_screen.Figure
 
-    def held_until_closing(*args):
+    def held_until_the_label_is_gone(*args):
         if armed.is_set():
-            closing.wait(10)
+            label_gone.wait(10)
         return figure(*args)
 
-    monkeypatch.setattr(histogram_screen, "Figure", held_until_closing)
+    monkeypatch.setattr(histogram_screen, "Figure", held_until_the_label_is_gone)
     path = tmp_path / "results.parquet"
     latest_results.to_parquet(path, index=False)
     app = FilesApp([open_table_file(path)])
@@ -452,16 +455,33 @@ async def test_a_histogram_computed_while_its_screen_closes_fails_no_worker(late
         await wait_for(pilot, lambda: app.screen.view is not None)
         await pilot.press("H")
         await wait_for(pilot, lambda: getattr(app.screen, "figure", None) is not None)
-        line = app.screen.query_one("#histogram-line")
-        close_messages = line._close_messages
+        plot = app.screen
+        line, footer, computed = plot.query_one("#histogram-line"), plot.query_one(Footer), plot._computed
+        label_exit, footer_exit, delivered = line._message_loop_exit, footer._message_loop_exit, asyncio.Event()
+        raised: list[str] = []
 
-        async def closes(*args, **kwargs):
-            closing.set()
-            await close_messages(*args, **kwargs)
+        async def line_removed() -> None:
+            await label_exit()
+            label_gone.set()
 
-        line._close_messages = closes
+        async def footer_removed_after_the_numbers() -> None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(delivered.wait(), 10)
+            await footer_exit()
+
+        def computed_then_delivered(result) -> None:
+            try:
+                computed(result)
+            except Exception as exc:
+                raised.append(repr(exc))
+                raise
+            finally:
+                delivered.set()
+
+        line._message_loop_exit, footer._message_loop_exit = line_removed, footer_removed_after_the_numbers
+        plot._computed = computed_then_delivered
         armed.set()
         await burst(pilot, "t", "escape")
-        await wait_for(pilot, lambda: closing.is_set() and not app.workers)
+        await wait_for(pilot, lambda: label_gone.is_set() and not app.workers)
         assert not isinstance(app.screen, histogram_screen.HistogramScreen)
-    assert [repr(worker.error) for worker in guarded.failed] == []
+    assert raised + [repr(worker.error) for worker in guarded.failed] == []
