@@ -457,7 +457,8 @@ async def test_a_histogram_computed_while_its_screen_closes_fails_no_worker(late
         await wait_for(pilot, lambda: getattr(app.screen, "figure", None) is not None)
         plot = app.screen
         line, footer, computed = plot.query_one("#histogram-line"), plot.query_one(Footer), plot._computed
-        label_exit, footer_exit, delivered = line._message_loop_exit, footer._message_loop_exit, asyncio.Event()
+        label_exit, footer_exit = line._message_loop_exit, footer._message_loop_exit
+        delivered = asyncio.Event()
         raised: list[str] = []
 
         async def line_removed() -> None:
