@@ -145,9 +145,16 @@ class HistogramScreen(SpectuiScreen):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._table_ready, frame, found.name)
 
+    @property
+    def closing(self) -> bool:
+        """Whether the screen has left the app (its widgets may be gone already): late answers are dropped."""
+        return self not in self.app.screen_stack
+
     def _table_ready(self, frame, source: str) -> None:
         from spectui.core.analysis.plot_data import numeric_columns
 
+        if self.closing:
+            return
         self.table, self.source = frame, source
         self.refresh_bindings()
         columns = numeric_columns(frame)
@@ -187,7 +194,8 @@ class HistogramScreen(SpectuiScreen):
             self.app.call_from_thread(self._computed, Figure(spec, data, passing, len(table)))
 
     def _computed(self, figure: Figure) -> None:
-        if figure.spec != self.spec:
+        """Show the figure computed in the worker, unless another was asked for since or the screen closed."""
+        if figure.spec != self.spec or self.closing:
             return
         self.figure = figure
         self.message = ""
@@ -248,6 +256,8 @@ class HistogramScreen(SpectuiScreen):
 
     def _say_only(self, message: str) -> None:
         """Show a message instead of a plot."""
+        if self.closing:
+            return
         self.message = message
         body = self.query_one("#histogram-body", Container)
         body.remove_children()
