@@ -43,3 +43,12 @@ def butler(demo_repo: Path):
     from spectui.core.butler.repo import open_repo
 
     return open_repo(demo_repo)
+
+
+@pytest.fixture(scope="session")
+def science(butler):
+    """The exposures of the default selection (science, holo4 dispersers): what the exposures screen lists."""
+    from spectui.core.butler.exposures import ExposureSelection, query_exposures
+
+    return query_exposures(butler, ExposureSelection())
+

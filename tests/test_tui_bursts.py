@@ -50,12 +50,6 @@ def in_tmp_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.fixture(scope="module")
-def science(butler) -> pd.DataFrame:
-    """What the exposures screen lists."""
-    return query_exposures(butler, ExposureSelection())
-
-
 @pytest.fixture
 def results_csv(latest_results, tmp_path):  # noqa: F811
     """The latest chain's results saved as the notebooks save them, to open with `spectui open`."""

@@ -34,12 +34,6 @@ def in_tmp_path(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.fixture(scope="module")
-def science(butler) -> pd.DataFrame:
-    """What the screen should list by default."""
-    return query_exposures(butler, ExposureSelection())
-
-
 @pytest.fixture()
 def app(demo_repo) -> SpectuiApp:
     return SpectuiApp(repo=str(demo_repo))

@@ -19,18 +19,12 @@ from tui_support import config_dir, screen_text, shared_butler, wait_for  # noqa
 
 from spectui.core.butler import exposure_cache
 from spectui.core.butler.exposure_process import BACKGROUND_NICENESS, ExposureQueryProcess
-from spectui.core.butler.exposures import ExposureSelection, query_exposures
+from spectui.core.butler.exposures import ExposureSelection
 from spectui.core.errors import BadQuery, Cancelled, RepoNotFound
 from spectui.tui.app import SpectuiApp
 from spectui.tui.cli.launch import SavedListReader
 
 RUN = "u/dagoret/auxtel_latest"
-
-
-@pytest.fixture(scope="module")
-def science(butler) -> pd.DataFrame:
-    """What the exposures screen lists by default."""
-    return query_exposures(butler, ExposureSelection())
 
 
 def test_the_query_process_answers_as_the_butler_does_and_saves_the_list(demo_repo, science):

@@ -33,7 +33,7 @@ from textual.widgets import Footer
 from tui_support import open_exposures, wait_for
 
 from spectui.core.butler import exposure_cache
-from spectui.core.butler.exposures import ExposureSelection, query_exposures
+from spectui.core.butler.exposures import ExposureSelection
 from spectui.core.demo.build import EMPTY_RUN
 from spectui.core.errors import BadInput
 from spectui.core.tables.csv_head import read_csv_head
@@ -50,12 +50,6 @@ QUICK_STEPS, LONG_STEPS = 3, 40
 """Steps (a key, or a burst of keys) at each stop of a tour."""
 ANSWER_SECONDS = 0.6
 """Seconds the launch's query takes to answer in the quick monkey (the saved list shows meanwhile)."""
-
-
-@pytest.fixture(scope="module")
-def science(butler):
-    """The exposures the launch's query answers (the default selection)."""
-    return query_exposures(butler, ExposureSelection())
 
 
 @pytest.fixture
