@@ -107,22 +107,22 @@ def tools(vd: str, count: int) -> list[Tool]:
 def one_run(terminal: Terminal, tool: Tool, path: Path, first_ids: tuple[str, str]) -> dict[str, float]:
     """Launch `tool` on `path`, time first paint, keys live, readiness and the filter; then close it."""
     start = terminal.start([*tool.command, str(path)])
-    painted = terminal.wait_until(lambda text: all(i in text for i in first_ids), start, "the first rows")
+    painted = terminal.seconds_until(lambda text: all(i in text for i in first_ids), start, "the first rows")
     figures = {"first paint": painted}
     if tool.name == "spectui":
-        figures["keys live"] = terminal.wait_until(lambda text: "Search" in text.splitlines()[-1], start,
+        figures["keys live"] = terminal.seconds_until(lambda text: "Search" in text.splitlines()[-1], start,
                                                    "the footer's keys")
-    figures["ready"] = terminal.wait_until(lambda text: tool.ready.search(tool.status(text)), start,
+    figures["ready"] = terminal.seconds_until(lambda text: tool.ready.search(tool.status(text)), start,
                                            "the loaded file")
     terminal.settle()
     for keys in tool.filter_typing:
-        terminal.send(*keys)
+        terminal.keys(*keys)
         terminal.settle(0.2)
     figures["filter"] = 0.0
     for keys, shown, in_status in tool.filter_steps:
         start = time.perf_counter()
-        terminal.send(*keys)
-        figures["filter"] += terminal.wait_until(
+        terminal.keys(*keys)
+        figures["filter"] += terminal.seconds_until(
             lambda text: shown in (tool.status(text) if in_status else text), start, f"{shown!r}")
     terminal.stop()
     return figures
@@ -132,7 +132,7 @@ def main() -> None:
     paths, count = make_files()
     vd = visidata()
     first_ids = ("2023010100001", "2023010100020")
-    terminal = Terminal("spectui-bench-open", SIZE)
+    terminal = Terminal("bench-open", *SIZE)
     results: dict[tuple[str, str], list[dict[str, float]]] = {}
     try:
         for _ in range(RUNS):

@@ -67,9 +67,9 @@ def launch_in_terminal(terminal: Terminal, repo: Path, data_dir: str, config_dir
     env = {"SPECTUI_DATA_DIR": data_dir, "SPECTUI_CONFIG_DIR": config_dir}
     start = terminal.start([SPECTUI, "--repo", str(repo), "-c", COLLECTION], env)
     counted = f"{rows:,} of {rows:,} rows"
-    marks = {"rows": terminal.wait_until(lambda text: first_id in text, start, "the first exposure")}
-    marks["keys"] = terminal.wait_until(lambda text: counted in text, start, "the view's row count")
-    marks["butler"] = terminal.wait_until(
+    marks = {"rows": terminal.seconds_until(lambda text: first_id in text, start, "the first exposure")}
+    marks["keys"] = terminal.seconds_until(lambda text: counted in text, start, "the view's row count")
+    marks["butler"] = terminal.seconds_until(
         lambda text: first_id in text and counted in text and "not yet refreshed" not in text, start,
         "the Butler's answer")
     return marks
@@ -88,7 +88,7 @@ def wait_for_saved_list(data_dir: str, timeout: float = 60) -> None:
 def launches(repo: Path, scratch: str) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
     """Cold launches (each with an empty data directory) and warm ones (the list saved by a cold one)."""
     first_id, rows = first_exposure(repo)
-    terminal = Terminal("spectui-bench-tui")
+    terminal = Terminal("bench-tui")
     cold, warm = [], []
     try:
         for run in range(3):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "out"
+sys.path.append(str(ROOT.parent / "tests"))  # the real-terminal helper, shared with the tests
 BIG_NIGHTS = int(os.environ.get("SPECTUI_BENCH_NIGHTS", "100"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,17 @@ def science(butler):
 
     return query_exposures(butler, ExposureSelection())
 
+
+@pytest.fixture
+def slow_chunks(monkeypatch):
+    """Chunks read in this process take a while, so a test can act while the extraction runs."""
+    from spectui.core.extraction import extract as extract_module
+
+    real = extract_module.extract_chunk
+
+    def slow(*args):
+        time.sleep(0.15)
+        return real(*args)
+
+    monkeypatch.setattr(extract_module, "extract_chunk", slow)
+    monkeypatch.setattr(extract_module, "MAX_CHUNK", 16)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from astropy.io import fits
 
+TESTS = Path(__file__).resolve().parent
+SLOW_CLI = TESTS / "extract_slowly.py"
+SPECTUI = Path(sys.executable).with_name("spectui")
 RUN_320 = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
 RUN_302 = "u/jneveu/auxtel_atmosphere_202501_v3.0.2_fixA1_RobustFit"
 SPECTRUM = "spectractorSpectrum"

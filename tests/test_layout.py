@@ -90,3 +90,11 @@ def test_every_package_says_what_lives_there():
     for package in [*(f"core/{p}" for p in CORE_PACKAGES), *(f"tui/{p}" for p in TUI_PACKAGES)]:
         doc = ast.get_docstring(ast.parse((ROOT / package / "__init__.py").read_text()))
         assert doc and len(doc) > 80, f"{package} has no docstring saying what lives there"
+
+
+def test_tests_follow_the_code_in_small_folders():
+    tests = ROOT / "tests"
+    for folder in {path.parent for path in tests.rglob("test_*.py")}:
+        relative = folder.relative_to(tests)
+        assert relative == Path() or (ROOT / relative).is_dir(), f"tests/{relative} has no code folder to follow"
+        assert len(list(folder.glob("*.py"))) <= MAX_MODULES, f"tests/{relative} holds too many modules"

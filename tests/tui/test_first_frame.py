@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.style import Style
-from test_tmux import Terminal, spectui_command
+from terminal import Terminal, spectui_command
 from textual._compositor import CompositorUpdate
 from tui_support import config_dir, wait_for  # noqa: F401  (autouse fixture)
 

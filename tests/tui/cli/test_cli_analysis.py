@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import assert_one_line_error, run
+from notebook_parameters import PARAMETERS
 
 RUN = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
 OTHER = "u/dagoret/auxtel_run_20250917_w_2025_25_spectractorv31_holoallfilt_a"
@@ -162,7 +163,6 @@ def test_stats_command_with_cuts(files):
 
 
 def test_runs_import_command(tmp_path):
-    from test_runs import PARAMETERS
 
     path = tmp_path / "BUTLER00_parameters.py"
     path.write_text(PARAMETERS.replace("{marker}", str(tmp_path / "executed")))

@@ -13,7 +13,7 @@ import time
 
 import pandas as pd
 import pytest
-from test_tmux import Terminal, spectui_command
+from terminal import Terminal, spectui_command
 from textual._compositor import CompositorUpdate
 from tui_support import config_dir, screen_text, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
 

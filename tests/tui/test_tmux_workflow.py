@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_tmux import Terminal, spectui_command
+from terminal import Terminal, spectui_command
 
 from spectui.core.analysis.result_files import file_name_for
 from spectui.core.butler import exposure_cache

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from extract_support import TESTS
 
 from spectui.core.demo.build import RUNS
 
@@ -41,7 +42,7 @@ def test_every_command_and_screen_works_on_a_read_only_repository(demo_repo, tmp
         f"extract --repo {mount} -c {RUNS[2].name} -o {out}/results.parquet --workers 2",
         f"compare {RUNS[2].name} {RUNS[1].name} --repo {mount}",
     ]
-    screens = f"{sys.executable} {Path(__file__).with_name('read_only_screens.py')} {mount} {RUNS[2].name}"
+    screens = f"{sys.executable} {TESTS / 'read_only_screens.py'} {mount} {RUNS[2].name}"
     script = "set -e\n" + f"mkdir -p {mount}\nmount --bind {demo_repo} {mount}\nmount -o remount,ro,bind {mount}\n"
     script += f"touch {mount}/probe 2>/dev/null && exit 3\n"
     script += "".join(f"{spectui} {command} > /dev/null\n" for command in commands)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from analysis_support import LATEST, extracted, latest_results  # noqa: F401  (session fixtures)
 from monkey_support import InProcessQuery, burst, launched, typed
-from test_tmux import Terminal, spectui_command
+from terminal import Terminal, spectui_command
 from textual.binding import Binding
 from textual.widgets import Input
 from tui_support import (  # noqa: F401  (autouse fixtures)

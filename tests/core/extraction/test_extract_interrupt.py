@@ -16,14 +16,11 @@ import pandas as pd
 import psutil
 import pyarrow as pa
 import pytest
-from extract_support import RUN_320
+from extract_support import RUN_320, SLOW_CLI, SPECTUI
 
 from spectui.core.errors import Cancelled, OutputError
 from spectui.core.extraction import extract as extract_module
 from spectui.core.extraction.extract import extract
-
-SLOW_CLI = Path(__file__).with_name("extract_slowly.py")
-SPECTUI = Path(sys.executable).with_name("spectui")
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,6 @@ from monkey_support import (
     launched,
     typed,
 )
-from test_tui_extraction import slow_chunks  # noqa: F401  (fixture)
 from textual.command import CommandPalette
 from textual.widgets import Footer
 from tui_support import open_exposures, wait_for

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from analysis_support import (  # noqa: F401
     LATEST,
@@ -23,23 +21,6 @@ from spectui.tui.dialogs.confirm import ConfirmScreen
 from spectui.tui.dialogs.resume import ResumeScreen
 from spectui.tui.screens.extraction import ExtractionScreen
 from spectui.tui.screens.results import ResultsScreen
-
-CHUNK_SECONDS = 0.15
-
-
-@pytest.fixture
-def slow_chunks(monkeypatch):
-    """Chunks read in this process take a while, so a test can act while the extraction runs."""
-    from spectui.core.extraction import extract as extract_module
-
-    real = extract_module.extract_chunk
-
-    def slow(*args):
-        time.sleep(CHUNK_SECONDS)
-        return real(*args)
-
-    monkeypatch.setattr(extract_module, "extract_chunk", slow)
-    monkeypatch.setattr(extract_module, "MAX_CHUNK", 16)
 
 
 async def extraction_screen(pilot, workers: int = 1) -> ExtractionScreen:

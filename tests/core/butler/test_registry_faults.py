@@ -17,15 +17,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-from extract_support import RUN_320, copy_repo
+from extract_support import RUN_320, SLOW_CLI, SPECTUI, copy_repo
 
 from spectui.core.butler.repo import open_repo
 from spectui.core.errors import RegistryUnavailable
 from spectui.core.extraction.checkpoint import PARTIAL_GLOB
 from spectui.core.extraction.extract import extract, find_refs
 
-SLOW_CLI = Path(__file__).with_name("extract_slowly.py")
-SPECTUI = Path(sys.executable).with_name("spectui")
 REGISTRY = "gen3.sqlite3"
 RUN_TIMEOUT = 180
 LOCK_SECONDS = 3.0
