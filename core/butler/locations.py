@@ -3,7 +3,8 @@
 `get_many_uris` builds several URI objects per ref, which costs about as much as reading the files; for the
 common case (a local FileDatastore, one file per dataset) the paths are read straight from the datastore's
 records table, at a quarter of the cost. Every other case, and every ref without a plain record, goes through
-`get_many_uris`.
+`get_many_uris`. That table is private to the Butler, so whatever goes wrong reading it (other than an
+unavailable registry, which the public path would meet too) sends every ref through `get_many_uris`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 
 from ..errors import BadInput
-from .repo import butler_errors
+from .repo import butler_errors, registry_unavailable
 
 NO_COMPONENT = (None, "__NULL_STRING__")
 
@@ -34,15 +35,24 @@ def _uri_location(uri) -> str:
 
 
 def _from_records(butler, refs: list) -> dict:
+    """Paths from the records table; none when reading it fails for any reason but an unavailable registry."""
+    try:
+        return _read_records(butler, refs)
+    except Exception as exc:
+        if registry_unavailable(exc) is not None:
+            raise
+        return {}
+
+
+def _read_records(butler, refs: list) -> dict:
     """Paths of the refs a local FileDatastore records as one plain file each (the others are left out)."""
-    datastore = getattr(butler, "_datastore", None)
-    table, root = getattr(datastore, "_table", None), getattr(datastore, "root", None)
-    if type(datastore).__name__ != "FileDatastore" or table is None or root is None or not root.isLocal:
+    datastore = butler._datastore
+    if type(datastore).__name__ != "FileDatastore" or not datastore.root.isLocal:
         return {}
     rows: dict = {}
-    for row in table.fetch(dataset_id=[ref.id for ref in refs]):
+    for row in datastore._table.fetch(dataset_id=[ref.id for ref in refs]):
         rows.setdefault(row["dataset_id"], []).append(row)
-    base = root.ospath
+    base = datastore.root.ospath
     return {dataset_id: os.path.join(base, found[0]["path"]) for dataset_id, found in rows.items()
             if len(found) == 1 and found[0]["component"] in NO_COMPONENT and "://" not in found[0]["path"]}
 
