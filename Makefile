@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-full bench clean
+.PHONY: run test test-full bench clean postgresql
 
 $(BIN)/spectui: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,10 @@ $(BIN)/spectui: pyproject.toml
 run: $(BIN)/spectui
 	$(BIN)/spectui
 
-test: $(BIN)/spectui
+test: $(BIN)/spectui postgresql
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test-full: $(BIN)/spectui
+test-full: $(BIN)/spectui postgresql
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/spectui
@@ -25,3 +25,9 @@ bench: $(BIN)/spectui
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The tests start their own PostgreSQL server from Debian's packages; as root, install them when missing.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null 2>&1 || \
+	  echo "PostgreSQL could not be installed: the tests will say what is missing" >&2

@@ -1,4 +1,4 @@
-"""Shared fixtures: isolated user directories and one small demo repository per test session."""
+"""Shared fixtures: isolated user directories and one small demo repository per test session and registry."""
 
 from __future__ import annotations
 
@@ -22,12 +22,57 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory):
     mp.undo()
 
 
-@pytest.fixture(scope="session")
-def demo_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 3-night demo repository (about 900 exposures), built once per session."""
-    from spectui.core.demo.build import build_demo
+REGISTRIES = ("sqlite", "postgresql")
+NAMESPACE = "spectui_demo"
 
-    return build_demo(tmp_path_factory.mktemp("demo") / "repo", nights=3, seed=1)
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `both_registries` that use the demo repository run once on each registry."""
+    if metafunc.definition.get_closest_marker("both_registries") and "demo_repo" in metafunc.fixturenames:
+        metafunc.parametrize("registry", REGISTRIES, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def registry(request: pytest.FixtureRequest) -> str:
+    """The demo repository's registry: SQLite, or PostgreSQL for tests marked `both_registries`."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the session; the run stops with one line when it cannot start."""
+    from postgres_server import PostgresServer, PostgresUnavailable
+
+    server = PostgresServer()
+    try:
+        server.start()
+    except PostgresUnavailable as exc:
+        server.stop()
+        pytest.exit(f"PostgreSQL is needed by the tests and could not be started: {exc}", returncode=1)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_builds() -> dict[str, Path]:
+    """The demo repositories built so far this session, by registry (each is built once)."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def demo_repo(registry: str, demo_builds: dict[str, Path], tmp_path_factory: pytest.TempPathFactory,
+              request: pytest.FixtureRequest) -> Path:
+    """A 3-night demo repository (about 900 exposures), built once per session and registry; the PostgreSQL
+    one keeps its registry in a namespace, as USDF's repositories do."""
+    from spectui.core.demo.build import Registry, build_demo
+
+    if registry not in demo_builds:
+        database = None
+        if registry == "postgresql":
+            database = Registry(request.getfixturevalue("postgres_server").url, NAMESPACE)
+        folder = tmp_path_factory.mktemp(f"demo-{registry}") / "repo"
+        demo_builds[registry] = build_demo(folder, nights=3, seed=1, registry=database)
+    return demo_builds[registry]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,9 +90,20 @@ def demo_summary(path: Path) -> str:
         return f"its {MANIFEST} is unreadable"
 
 
+@dataclass(frozen=True)
+class Registry:
+    """Where a demo repository keeps its registry: a database URL and a namespace (a PostgreSQL schema)."""
+
+    db: str
+    namespace: str | None = None
+
+
 def build_demo(path: Path, *, nights: int = 8, seed: int = 1, force: bool = False,
-               progress: Progress | None = None) -> Path:
-    """Build the demo repository at `path` (atomically: in a sibling directory, then renamed)."""
+               progress: Progress | None = None, registry: Registry | None = None) -> Path:
+    """Build the demo repository at `path` (atomically: in a sibling directory, then renamed).
+
+    Its registry is a SQLite file inside it, unless `registry` names a database (PostgreSQL, as at USDF).
+    """
     say = progress or (lambda _message: None)
     path = Path(path).expanduser().absolute()
     if nights < 1:
@@ -113,7 +123,7 @@ def build_demo(path: Path, *, nights: int = 8, seed: int = 1, force: bool = Fals
     except OSError as exc:
         raise OutputError(f"cannot create {path.parent}: {exc.strerror}.") from exc
     try:
-        _build(staging, nights, seed, say)
+        _build(staging, nights, seed, say, registry)
         if path.exists():
             shutil.rmtree(path)
         staging.rename(path)
@@ -122,11 +132,15 @@ def build_demo(path: Path, *, nights: int = 8, seed: int = 1, force: bool = Fals
     return path
 
 
-def _build(root: Path, n_nights: int, seed: int, say: Progress) -> None:
-    from lsst.daf.butler import Butler
+def _build(root: Path, n_nights: int, seed: int, say: Progress, registry: Registry | None) -> None:
+    from lsst.daf.butler import Butler, Config
 
     started = time.perf_counter()
-    Butler.makeRepo(f"{root}/")
+    config = None
+    if registry is not None:
+        config = Config({"registry": {"db": registry.db, **({"namespace": registry.namespace}
+                                                             if registry.namespace else {})}})
+    Butler.makeRepo(f"{root}/", config=config)
     butler = Butler.from_config(str(root), writeable=True)
     try:
         night_list = make_nights(n_nights, seed)
@@ -147,7 +161,7 @@ def _build(root: Path, n_nights: int, seed: int, say: Progress) -> None:
         _define_collections(butler)
     finally:
         butler.close()
-    _record_atmospec_formatters(root)
+    _record_atmospec_formatters(registry or Registry(f"sqlite:///{root}/gen3.sqlite3"))
     manifest["exposures"] = len(exposures)
     manifest["build_seconds"] = round(time.perf_counter() - started, 2)
     (root / MANIFEST).write_text(json.dumps(manifest))
@@ -303,12 +317,17 @@ def _define_collections(butler) -> None:
     reg.registerCollection(EMPTY_RUN, CollectionType.RUN)
 
 
-def _record_atmospec_formatters(root: Path) -> None:
+def _record_atmospec_formatters(registry: Registry) -> None:
     """Name the atmospec formatters in the datastore records, as a real repository does (they are not installed)."""
-    with sqlite3.connect(root / "gen3.sqlite3") as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        records = next(t for t in tables if t.startswith("file_datastore_records"))
-        for name, formatter in ATMOSPEC_FORMATTERS.items():
-            db.execute(
-                f"UPDATE {records} SET formatter = ? WHERE path LIKE ?",  # noqa: S608 (table name from the schema)
-                (formatter, f"%/{name}/%"))
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(registry.db)
+    try:
+        names = sqlalchemy.inspect(engine).get_table_names(schema=registry.namespace)
+        records = sqlalchemy.Table(next(t for t in names if t.startswith("file_datastore_records")),
+                                   sqlalchemy.MetaData(), schema=registry.namespace, autoload_with=engine)
+        with engine.begin() as db:
+            for name, formatter in ATMOSPEC_FORMATTERS.items():
+                db.execute(records.update().where(records.c.path.like(f"%/{name}/%")).values(formatter=formatter))
+    finally:
+        engine.dispose()

@@ -10,6 +10,8 @@ from terminal import Terminal, spectui_command
 
 from spectui.core.butler.exposures import ExposureSelection, query_exposures
 
+pytestmark = pytest.mark.both_registries
+
 FILTER = "filter == OG550_65mm_1 and day_obs > 20250107"
 
 

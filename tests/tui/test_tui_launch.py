@@ -24,6 +24,8 @@ from spectui.core.errors import BadQuery, Cancelled, RepoNotFound
 from spectui.tui.app import SpectuiApp
 from spectui.tui.cli.launch import SavedListReader
 
+pytestmark = pytest.mark.both_registries
+
 RUN = "u/dagoret/auxtel_latest"
 
 

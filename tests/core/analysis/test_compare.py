@@ -9,6 +9,8 @@ import pytest
 from spectui.core.analysis.compare import compare_parameters, compare_status, transitions
 from spectui.core.errors import BadInput
 
+pytestmark = pytest.mark.both_registries
+
 
 def _status(rows: dict[int, str]) -> pd.DataFrame:
     ids = list(rows)

@@ -10,6 +10,8 @@ from spectui.core.analysis.merge import merge_files, merge_results, table_kind
 from spectui.core.errors import BadInput
 from spectui.core.tables.table_io import read_table, write_table
 
+pytestmark = pytest.mark.both_registries
+
 
 @pytest.fixture(scope="module")
 def exposures(butler):

@@ -18,6 +18,8 @@ from spectui.core.analysis.status import (
 from spectui.core.butler.exposures import ExposureSelection, query_exposures
 from spectui.core.errors import BadInput, UnknownCollection, UnknownDatasetType
 
+pytestmark = pytest.mark.both_registries
+
 SPECTRUM, SPECTRUM_FIT, SPECTROGRAM_FIT = (
     "spectractorSpectrum", "spectrumLibradtranFitParameters", "spectrogramLibradtranFitParameters")
 NIGHT = 20250301

@@ -8,6 +8,8 @@ from spectui.core.butler.collections import search_collections
 from spectui.core.demo.build import RUNS, SPECTRUM
 from spectui.core.errors import BadQuery, UnknownCollection
 
+pytestmark = pytest.mark.both_registries
+
 
 def test_glob_finds_runs_with_types_and_counts(butler, demo_manifest):
     found = {c.name: c for c in search_collections(butler, "u/dagoret/*")}

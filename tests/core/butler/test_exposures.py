@@ -8,6 +8,8 @@ import pytest
 from spectui.core.butler.exposures import COLUMNS, ExposureSelection, query_exposures
 from spectui.core.errors import BadInput, BadQuery
 
+pytestmark = pytest.mark.both_registries
+
 
 @pytest.fixture(scope="module")
 def all_records(butler):

@@ -12,6 +12,8 @@ import pytest
 from cli_helpers import assert_one_line_error, run
 from notebook_parameters import PARAMETERS
 
+pytestmark = pytest.mark.both_registries
+
 RUN = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
 OTHER = "u/dagoret/auxtel_run_20250917_w_2025_25_spectractorv31_holoallfilt_a"
 

@@ -12,6 +12,8 @@ import pytest
 from cli_helpers import assert_one_line_error, run
 from extract_support import RUN_320
 
+pytestmark = pytest.mark.both_registries
+
 
 def test_help_imports_no_heavy_module():
     code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli.main import main; "

@@ -13,6 +13,8 @@ import pytest
 from cli_helpers import assert_one_line_error, run
 from extract_support import RUN_320
 
+pytestmark = pytest.mark.both_registries
+
 SPECTUI = os.path.join(os.path.dirname(sys.executable), "spectui")
 HEAVY = {"pandas", "pyarrow", "numpy", "astropy", "lsst.daf.butler", "textual", "distributed"}
 
