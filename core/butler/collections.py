@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..errors import BadQuery
@@ -28,27 +29,32 @@ class CollectionSummary:
         return self.dataset_types.get("spectractorSpectrum", 0) != 0
 
 
-def _is_hidden(dataset_type: str) -> bool:
+def is_hidden_type(dataset_type: str) -> bool:
+    """Bookkeeping dataset types (configs, logs, metadata, packages) that listings leave out."""
     return dataset_type.endswith(HIDDEN_SUFFIXES) or dataset_type == "packages"
 
 
 def search_collections(butler, pattern: str = "*", *, counts: bool = True,
                        show_hidden: bool = False) -> list[CollectionSummary]:
     """Collections matching a glob (or several, comma-separated), sorted by name, with dataset-type counts."""
+    return list(each_collection(butler, pattern, counts=counts, show_hidden=show_hidden))
+
+
+def each_collection(butler, pattern: str = "*", *, counts: bool = True,
+                    show_hidden: bool = False) -> Iterator[CollectionSummary]:
+    """The collections `search_collections` finds, each as soon as its datasets are counted."""
     patterns = [p.strip() for p in (pattern or "*").split(",") if p.strip()] or ["*"]
     for p in patterns:
         if any(c in p for c in "[]{}^$\\"):
             raise BadQuery(f"bad collection pattern {p!r}: only the globs * and ? are supported; {PATTERN_HINT}.")
     with butler_errors("collection search", PATTERN_HINT):
         infos = butler.collections.query_info(patterns, include_summary=True, include_doc=True)
-        result = []
         for info in sorted(infos, key=lambda i: i.name):
-            types = sorted(t for t in (info.dataset_types or ()) if show_hidden or not _is_hidden(t))
+            types = sorted(t for t in (info.dataset_types or ()) if show_hidden or not is_hidden_type(t))
             found = {t: _count(butler, t, info.name) for t in types} if counts else dict.fromkeys(types, -1)
-            result.append(CollectionSummary(
+            yield CollectionSummary(
                 name=info.name, type=info.type.name, children=tuple(info.children or ()),
-                dataset_types={t: n for t, n in found.items() if n != 0}, doc=info.doc or ""))
-    return result
+                dataset_types={t: n for t, n in found.items() if n != 0}, doc=info.doc or "")
 
 
 def _count(butler, dataset_type: str, collection: str) -> int:

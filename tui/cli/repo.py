@@ -52,14 +52,27 @@ def demo(path: Path | None, nights: int, seed: int, force: bool) -> None:
               help="table: aligned text, every name whole (plain when piped); csv or json: for programs.")
 @click.option("--no-counts", is_flag=True, help="Skip counting datasets (faster on huge repositories).")
 @click.option("--all-types", is_flag=True, help="Also show _config/_log/_metadata dataset types.")
+@click.option("--user", metavar="NAME", help="Only NAME's collections: the same as the pattern u/NAME/*.")
 def collections(pattern: str, repo: str | None, run_name: str | None, fmt: str, no_counts: bool,
-                all_types: bool) -> None:
-    """Collections matching PATTERN (glob; comma-separated for several), with types and dataset counts."""
-    from spectui.core.butler.collections import search_collections
-    from spectui.core.butler.repo import open_repo
+                all_types: bool, user: str | None) -> None:
+    """Collections matching PATTERN (glob; comma-separated for several), with types and dataset counts.
 
+    CSV rows are printed as each collection is counted, so the first shows at once on a large search.
+    """
+    from spectui.core.butler.collections import each_collection
+    from spectui.core.butler.repo import open_repo
+    from spectui.core.errors import BadInput
+
+    if user is not None:
+        if pattern != "*":
+            raise BadInput("give a PATTERN or --user, not both (--user NAME is the pattern u/NAME/*).")
+        pattern = f"u/{user}/*"
     butler = open_repo(repo_of_run(repo, run_name))
-    found = search_collections(butler, pattern, counts=not no_counts, show_hidden=all_types)
+    found = each_collection(butler, pattern, counts=not no_counts, show_hidden=all_types)
+    if fmt == "csv":
+        _write_csv(found, pattern)
+        return
+    found = list(found)
     if not found:
         say(f"no collection matches {pattern!r}.")
         return
@@ -70,21 +83,28 @@ def collections(pattern: str, repo: str | None, run_name: str | None, fmt: str, 
                                 "dataset_types": c.dataset_types, "spectractor": c.has_spectractor,
                                 "doc": c.doc} for c in found], indent=1))
         return
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["name", "type", "children", "dataset_types", "spectractor"])
-        for c in found:
-            writer.writerow([c.name, c.type, ";".join(c.children),
-                             ";".join(f"{t}={n}" for t, n in c.dataset_types.items()), c.has_spectractor])
-        return
     rows = _collection_rows(found)
     if sys.stdout.isatty():
         _print_terminal_table(rows)
     else:
         for line in aligned_lines([COLLECTION_HEADER, *rows]):
             click.echo(line)
+
+
+def _write_csv(found, pattern: str) -> None:
+    """The collections as CSV, each row written (and flushed) as soon as it is known."""
+    import csv
+
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["name", "type", "children", "dataset_types", "spectractor"])
+    written = 0
+    for c in found:
+        writer.writerow([c.name, c.type, ";".join(c.children),
+                         ";".join(f"{t}={n}" for t, n in c.dataset_types.items()), c.has_spectractor])
+        sys.stdout.flush()
+        written += 1
+    if not written:
+        say(f"no collection matches {pattern!r}.")
 
 
 COLLECTION_HEADER = ("collection", "type", "spectractor", "dataset types")

@@ -47,6 +47,16 @@ def test_collections_formats(demo_repo):
     assert csv_out.splitlines()[0] == "name,type,children,dataset_types,spectractor"
 
 
+def test_collections_of_one_user_as_csv_are_those_of_the_pattern(demo_repo):
+    by_user = run("collections", "--user", "dagoret", "--repo", str(demo_repo), "--format", "csv")
+    by_pattern = json.loads(run("collections", "u/dagoret/*", "--repo", str(demo_repo), "--format", "json").stdout)
+    rows = pd.read_csv(StringIO(by_user.stdout))
+    assert by_user.exit_code == 0 and list(rows["name"]) == [c["name"] for c in by_pattern] and len(rows) >= 3
+    assert list(rows["spectractor"]) == [c["spectractor"] for c in by_pattern]
+    assert_one_line_error(run("collections", "u/*", "--user", "dagoret", "--repo", str(demo_repo)),
+                          "give a PATTERN or --user, not both")
+
+
 def test_collection_names_are_whole_when_piped(demo_repo):
     listed = json.loads(run("collections", "*", "--repo", str(demo_repo), "--format", "json").stdout)
     assert max(len(c["name"]) for c in listed) > 100

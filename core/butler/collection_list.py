@@ -1,0 +1,58 @@
+"""Every collection of a repository fetched once, then searched locally: what keeps typing fast at USDF's scale."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Sequence
+
+from .collection_search import search_pattern
+from .collections import PATTERN_HINT, CollectionSummary, is_hidden_type
+from .repo import butler_errors
+
+CROWDED = 5000
+"""Above this many collections, a search starts on the user's own (`u/$USER/*`)."""
+
+
+def list_collections(butler) -> list[CollectionSummary]:
+    """Every collection, sorted by name, with its type, chain children and doc, in one registry query."""
+    with butler_errors("collection list", PATTERN_HINT):
+        infos = butler.collections.query_info("*", include_summary=False, include_doc=True)
+        return sorted((CollectionSummary(name=info.name, type=info.type.name, children=tuple(info.children or ()),
+                                         doc=info.doc or "") for info in infos), key=lambda c: c.name)
+
+
+def add_dataset_types(butler, entries: Iterable[CollectionSummary]) -> list[CollectionSummary]:
+    """The same collections with the dataset types their summaries list (not counted: -1), in one query."""
+    entries = list(entries)
+    if not entries:
+        return []
+    with butler_errors("collection summaries", PATTERN_HINT):
+        infos = {info.name: info for info in butler.collections.query_info(
+            [entry.name for entry in entries], include_summary=True, include_doc=False)}
+    return [CollectionSummary(entry.name, entry.type, entry.children, dict.fromkeys(
+        (t for t in sorted(infos[entry.name].dataset_types or ()) if not is_hidden_type(t)), -1), entry.doc)
+        if entry.name in infos else entry for entry in entries]
+
+
+class NameFilter:
+    """Which names a typed search keeps: comma-separated globs as typed, plain text anywhere in the name."""
+
+    def __init__(self, text: str, *, ignore_case: bool = False) -> None:
+        self.pattern = search_pattern(text)
+        flags = re.IGNORECASE if ignore_case else 0
+        self._regexes = [re.compile(fnmatch.translate(part), flags) for part in self.pattern.split(",")]
+
+    def keeps(self, name: str) -> bool:
+        return any(regex.match(name) for regex in self._regexes)
+
+    def apply(self, entries: Sequence[CollectionSummary]) -> list[CollectionSummary]:
+        """The entries whose name the search keeps, in their order."""
+        if self.pattern == "*":
+            return list(entries)
+        return [entry for entry in entries if self.keeps(entry.name)]
+
+
+def starting_search(count: int, user: str | None) -> str:
+    """The search a list of `count` collections opens on: the user's own when the repository is crowded."""
+    return f"u/{user}/*" if user and count > CROWDED else ""

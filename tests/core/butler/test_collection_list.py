@@ -1,0 +1,71 @@
+"""The collection list fetched once and searched locally, on the demo repository and on a crowded copy of it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from spectui.core.butler.collection_list import (
+    CROWDED,
+    NameFilter,
+    add_dataset_types,
+    list_collections,
+    starting_search,
+)
+from spectui.core.butler.collections import SPECTRACTOR_TYPES, search_collections
+from spectui.core.butler.repo import open_repo
+from spectui.core.demo.build import LATEST_CHAIN, RUNS
+from spectui.core.demo.crowd import crowd_collections
+
+
+@pytest.mark.both_registries
+def test_the_list_is_what_the_butler_search_finds(butler):
+    listed = list_collections(butler)
+    searched = search_collections(butler, "*", counts=False)
+    assert [(c.name, c.type, c.children, c.doc) for c in listed] == \
+        [(c.name, c.type, c.children, c.doc) for c in searched]
+    assert not any(c.dataset_types for c in listed)
+
+
+@pytest.mark.both_registries
+def test_dataset_types_are_added_for_the_collections_asked_only(butler):
+    listed = {c.name: c for c in list_collections(butler)}
+    added = add_dataset_types(butler, [listed[RUNS[2].name], listed[LATEST_CHAIN]])
+    assert [c.name for c in added] == [RUNS[2].name, LATEST_CHAIN]
+    assert all(set(SPECTRACTOR_TYPES) <= set(c.dataset_types) and c.has_spectractor for c in added)
+    assert not any(t.endswith("_config") for c in added for t in c.dataset_types)
+
+
+@pytest.mark.parametrize(("text", "ignore_case", "kept"), [
+    ("", False, ["LATISS/raw/all", "u/Dagoret/b", "u/dagoret/a", "u/jneveu/c"]),
+    ("dagoret", False, ["u/dagoret/a"]),
+    ("dagoret", True, ["u/Dagoret/b", "u/dagoret/a"]),
+    ("u/*/a", False, ["u/dagoret/a"]),
+    ("jneveu, raw", False, ["LATISS/raw/all", "u/jneveu/c"]),
+    ("u/?agoret/*", False, ["u/Dagoret/b", "u/dagoret/a"]),
+    ("[x]", False, []),
+])
+def test_typed_text_keeps_globs_as_typed_and_plain_text_anywhere(text, ignore_case, kept):
+    from spectui.core.butler.collections import CollectionSummary
+
+    names = ["LATISS/raw/all", "u/Dagoret/b", "u/dagoret/a", "u/jneveu/c"]
+    entries = [CollectionSummary(name, "RUN") for name in names]
+    assert [c.name for c in NameFilter(text, ignore_case=ignore_case).apply(entries)] == kept
+
+
+def test_a_crowded_repository_opens_on_the_users_own_collections():
+    assert starting_search(CROWDED + 1, "dagoret") == "u/dagoret/*"
+    assert starting_search(CROWDED, "dagoret") == ""
+    assert starting_search(CROWDED + 1, None) == ""
+
+
+def test_thirty_thousand_collections_are_listed_and_searched(demo_repo, tmp_path):
+    crowded = shutil.copytree(demo_repo, tmp_path / "crowded")
+    assert crowd_collections(crowded, runs=30_000, chains=600) == 30_600
+    listed = list_collections(open_repo(crowded))
+    assert len(listed) == len(list_collections(open_repo(demo_repo))) + 30_600
+    mine = NameFilter(starting_search(len(listed), "user005")).apply(listed)
+    assert len(mine) == 100 + 2 and all(c.name.startswith("u/user005/") for c in mine)
+    chain = next(c for c in mine if c.name == "u/user005/chain_000005")
+    assert chain.type == "CHAINED" and chain.children == ("u/user010/run_000010", "u/user011/run_000011")
