@@ -6,16 +6,19 @@ process (Ctrl-C, kill -9, a full disk); a resumed extraction reads the parts bac
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import json
 import os
 import shutil
 from pathlib import Path
 
 from ..errors import BadInput, OutputError
+from ..locks import exclusive_lock
 from ..tables.table_io import atomic_path
 
 IDENTITY = "extraction.json"
+LOCK = ".spectui-lock"
+"""Held by the extraction filling the checkpoint; inside it, so a killed extraction leaves nothing else."""
 PART_GLOB = "part-*.arrow"
 PARTIAL_GLOB = ".*.part"
 """The temporary files of a save cut short (atomic_path's names), removed when the checkpoint is opened."""
@@ -34,7 +37,7 @@ class Checkpoint:
         self.directory = checkpoint_dir(output)
         self.identity = json.loads(json.dumps(identity))
         self._next_part = 0
-        self._lock: int | None = None
+        self._lock = contextlib.ExitStack()
 
     def exists(self) -> bool:
         """True when an earlier run left saved chunks here."""
@@ -80,24 +83,17 @@ class Checkpoint:
 
     def close(self) -> None:
         """Let another extraction use this checkpoint (the kernel also does it when the process dies)."""
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
+        self._lock.close()
 
     def _hold_lock(self) -> None:
-        """Lock the checkpoint directory so that two extractions never add parts to the same checkpoint."""
+        """Lock the checkpoint so that two extractions never add parts to it."""
+        failure = f"cannot create the checkpoint {self.directory}"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.directory, os.O_RDONLY)
         except OSError as exc:
-            raise OutputError(f"cannot create the checkpoint {self.directory}: {exc.strerror or exc}.") from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise OutputError(f"another spectui is extracting to the output of {self.directory.name}; wait "
-                              "for it to finish or choose another output.") from None
-        self._lock = fd
+            raise OutputError(f"{failure}: {exc.strerror or exc}.") from exc
+        doing = f"extracting to the output of {self.directory.name}"
+        self._lock.enter_context(exclusive_lock(self.directory / LOCK, doing, failure))
 
     def _write_identity(self) -> None:
         try:

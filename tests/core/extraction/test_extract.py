@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import threading
 from pathlib import Path
@@ -31,6 +32,7 @@ from spectui.core.butler.exposures import ExposureSelection, query_exposures
 from spectui.core.butler.worker_refs import PackedRefs, RepoLink
 from spectui.core.errors import BadInput, Cancelled, OutputError, SpectuiError, UnknownCollection
 from spectui.core.extraction import extract as extract_module
+from spectui.core.extraction.checkpoint import Checkpoint
 from spectui.core.extraction.extract import Progress, extract
 
 
@@ -251,6 +253,20 @@ def test_a_checkpoint_of_another_extraction_is_refused(demo_repo, tmp_path, monk
             extract(demo_repo, RUN_320, output, cancel=interrupt_after(patch, 1))
     with pytest.raises(BadInput, match="belongs to another extraction"):
         extract(demo_repo, RUN_302, output, resume=True)
+
+
+def test_one_extraction_at_a_time_fills_a_checkpoint(tmp_path):
+    output = tmp_path / "r.parquet"
+    first, second = (Checkpoint(output, {"collection": RUN_320}) for _ in range(2))
+    assert first.open(resume=False) == []
+    with pytest.raises(OutputError, match=rf"another spectui \(process {os.getpid()}\) is extracting to the "
+                                          r"output of \.r\.parquet\.checkpoint; wait for it"):
+        second.open(resume=True)
+    first.close()
+    assert [p.name for p in first.directory.iterdir()] == ["extraction.json"]
+    assert second.open(resume=True) == []
+    second.remove()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_resume_reads_no_pickle(demo_repo, tmp_path, monkeypatch):

@@ -197,7 +197,8 @@ def test_a_second_extraction_to_the_same_output_is_refused_while_the_first_runs(
         wait_for_saved_parts(output, first, count=1)
         second = resume(demo_repo, output)
         assert second.returncode == 2, second.stderr
-        assert "another spectui is extracting" in second.stderr and "Traceback" not in second.stderr
+        assert f"another spectui (process {first.pid}) is extracting" in second.stderr
+        assert "Traceback" not in second.stderr
         assert first.poll() is None
     finally:
         first.kill()
