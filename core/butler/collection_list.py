@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .collection_search import search_pattern
-from .collections import PATTERN_HINT, CollectionSummary, is_hidden_type
+from .collections import PATTERN_HINT, CollectionSummary, checked_patterns, is_hidden_type
 from .repo import butler_errors
 
 CROWDED = 5000
@@ -36,15 +36,21 @@ def add_dataset_types(butler, entries: Iterable[CollectionSummary]) -> list[Coll
 
 
 class NameFilter:
-    """Which names a typed search keeps: comma-separated globs as typed, plain text anywhere in the name."""
+    """Which names a typed search keeps: comma-separated globs as typed, plain text anywhere in the name; globs
+    other than * and ? are a BadQuery, as in the Butler's own search."""
 
     def __init__(self, text: str, *, ignore_case: bool = False) -> None:
         self.pattern = search_pattern(text)
         flags = re.IGNORECASE if ignore_case else 0
-        self._regexes = [re.compile(fnmatch.translate(part), flags) for part in self.pattern.split(",")]
+        self._regexes = [re.compile(fnmatch.translate(part), flags) for part in checked_patterns(self.pattern)]
 
     def keeps(self, name: str) -> bool:
         return any(regex.match(name) for regex in self._regexes)
+
+    def runs(self, runs: Iterable) -> list:
+        """The registered runs whose name or collection the search keeps, by name."""
+        return sorted((run for run in runs if self.keeps(run.name) or self.keeps(run.collection)),
+                      key=lambda run: run.name)
 
     def apply(self, entries: Sequence[CollectionSummary]) -> list[CollectionSummary]:
         """The entries whose name the search keeps, in their order."""

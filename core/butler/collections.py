@@ -34,6 +34,15 @@ def is_hidden_type(dataset_type: str) -> bool:
     return dataset_type.endswith(HIDDEN_SUFFIXES) or dataset_type == "packages"
 
 
+def checked_patterns(pattern: str) -> list[str]:
+    """The comma-separated globs of a collection pattern; a BadQuery for anything but the globs * and ?."""
+    patterns = [p.strip() for p in (pattern or "*").split(",") if p.strip()] or ["*"]
+    for p in patterns:
+        if any(c in p for c in "[]{}^$\\"):
+            raise BadQuery(f"bad collection pattern {p!r}: only the globs * and ? are supported; {PATTERN_HINT}.")
+    return patterns
+
+
 def search_collections(butler, pattern: str = "*", *, counts: bool = True,
                        show_hidden: bool = False) -> list[CollectionSummary]:
     """Collections matching a glob (or several, comma-separated), sorted by name, with dataset-type counts."""
@@ -43,10 +52,7 @@ def search_collections(butler, pattern: str = "*", *, counts: bool = True,
 def each_collection(butler, pattern: str = "*", *, counts: bool = True,
                     show_hidden: bool = False) -> Iterator[CollectionSummary]:
     """The collections `search_collections` finds, each as soon as its datasets are counted."""
-    patterns = [p.strip() for p in (pattern or "*").split(",") if p.strip()] or ["*"]
-    for p in patterns:
-        if any(c in p for c in "[]{}^$\\"):
-            raise BadQuery(f"bad collection pattern {p!r}: only the globs * and ? are supported; {PATTERN_HINT}.")
+    patterns = checked_patterns(pattern)
     with butler_errors("collection search", PATTERN_HINT):
         infos = butler.collections.query_info(patterns, include_summary=True, include_doc=True)
         for info in sorted(infos, key=lambda i: i.name):

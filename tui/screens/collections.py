@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,7 +13,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from spectui.core.analysis.runs import Run
-from spectui.core.butler.collection_search import matching_runs, same_repo, search_pattern
+from spectui.core.butler.collection_search import same_repo, search_pattern
 from spectui.core.butler.collections import SPECTRACTOR_TYPES, CollectionSummary
 from spectui.core.errors import SpectuiError
 from spectui.core.tables.views import plural
@@ -21,8 +23,11 @@ from ..widgets.row_table import RowTable
 from .base import SpectuiScreen
 
 COLUMNS = (" ", "type", "spectractor", "collection")
-SEARCH_DELAY = 0.3
+MAX_SHOWN = 2000
+"""Rows shown at most: typing narrows a longer list, which would only slow the table down."""
 DETAIL_DELAY = 0.2
+SUMMARY_ROWS = 60
+"""Rows around the cursor whose dataset types are looked up (a screenful and more)."""
 
 
 def holds_spectractor(summary: CollectionSummary) -> bool:
@@ -33,14 +38,22 @@ def holds_spectractor(summary: CollectionSummary) -> bool:
 class CollectionsScreen(SpectuiScreen):
     """Search collections and runs; Enter makes the highlighted one current and opens the exposures."""
 
-    HELP = ("/ edits the search: a glob such as u/dagoret/* (comma-separated for several; text without * or ? "
-            "matches anywhere in the name); enter or escape returns to the list. Registered runs (spectui runs) that match come first, as run: NAME. "
+    HELP = ("The repository's collections are read once (r reads them again) and searched here as you type. "
+            "/ edits the search: a glob such as u/dagoret/* (comma-separated for several; text without * or ? "
+            "matches anywhere in the name), case-sensitive like the Butler (i toggles); enter or escape returns "
+            "to the list. In a repository of thousands of collections the search starts on your own "
+            "(u/$USER/*); a shows them all. Registered runs (spectui runs) that match come first, as run: NAME. "
             "The details below count the datasets of the highlighted collection.")
     BINDINGS = [
         Binding("enter", "use", "Use collection", tooltip="Make the highlighted collection the current one",
                 id="collections.use"),
         Binding("slash", "focus_search", "Search", tooltip="Edit the collection search",
                 id="collections.search"),
+        Binding("a", "show_all", "All", tooltip="Clear the search: every collection", id="collections.all"),
+        Binding("i", "toggle_case", "Case", tooltip="Search with or without regard to case",
+                id="collections.case"),
+        Binding("r", "reload", "Reload", tooltip="Read the repository's collections again",
+                id="collections.reload"),
         Binding("down", "focus_results", "Results", show=False, id="collections.results"),
         Binding("escape", "focus_results", "Results", show=False, id="collections.leave_search"),
         Binding("q", "close", "Quit", id="collections.quit"),
@@ -51,7 +64,11 @@ class CollectionsScreen(SpectuiScreen):
         self.title = "Collections"
         self.results: list[CollectionSummary | Run] = []
         self.pattern = "*"
-        self._search_timer = None
+        self.ignore_case = False
+        self.everything: list[CollectionSummary] | None = None
+        self.matched: list[CollectionSummary] = []
+        self.runs: list[Run] = []
+        self.summaries: dict[str, CollectionSummary] = {}
         self._detail_timer = None
         self._searched = False
 
@@ -60,7 +77,7 @@ class CollectionsScreen(SpectuiScreen):
         with Horizontal(id="collection-search"):
             yield Label(" collections matching ")
             yield Input("", placeholder="glob, e.g. u/dagoret/*  (empty: all)", id="pattern", compact=True)
-        yield Label(" searching…", id="collections-status", classes="status-line", markup=False)
+        yield Label(" reading the collections…", id="collections-status", classes="status-line", markup=False)
         yield RowTable(id="collections", cursor_type="row")
         yield Static("", id="collection-details")
         yield Footer(compact=True)
@@ -73,48 +90,74 @@ class CollectionsScreen(SpectuiScreen):
             self.call_after_refresh(self._first_search)
 
     def _first_search(self) -> None:
-        """Search once this screen is really shown: not while the app opens straight on Exposures over it."""
+        """Read the collections once this screen is really shown: not while the app opens on Exposures over it."""
         if self.is_active and not self._searched:
-            self._search(search_pattern(self.query_one("#pattern", Input).value))
+            self._searched = True
+            self.action_reload()
 
-    # Searching
+    # Reading the list once, searching it here
+
+    def action_reload(self) -> None:
+        """Read the repository's collections (and the registered runs) again."""
+        self.query_one("#collections-status", Label).update(" reading the collections…")
+        self.run_worker(self._read_everything, thread=True, exclusive=True, group="collections-list",
+                        exit_on_error=False, description="Reading the collections")
+
+    def _read_everything(self) -> None:
+        from spectui.core.analysis.runs import load_runs
+        from spectui.core.butler.collection_list import list_collections
+
+        try:
+            runs = list(load_runs().values())
+        except SpectuiError as exc:
+            self.app.report(exc)
+            runs = []
+        with self.app.butler() as butler:
+            everything = list_collections(butler)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._have_everything, everything, runs)
+
+    def _have_everything(self, everything: list[CollectionSummary], runs: list[Run]) -> None:
+        from spectui.core.butler.collection_list import starting_search
+
+        first = self.everything is None
+        self.everything, self.runs, self.summaries = everything, runs, {}
+        field = self.query_one("#pattern", Input)
+        if first and not field.value:
+            with field.prevent(Input.Changed):
+                field.value = starting_search(len(everything), getpass.getuser())
+        self._search(field.value)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        if event.worker.group == "collections-list" and event.state == WorkerState.ERROR:
+            problem = getattr(event.worker.error, "message", None) or str(event.worker.error)
+            self.query_one("#collections-status", Label).update(f" no collections: {problem}")
 
     @on(Input.Changed, "#pattern")
     def _pattern_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        pattern = search_pattern(event.value)
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._search(pattern))
+        self._search(event.value)
 
     @on(Input.Submitted, "#pattern")
     def _pattern_submitted(self) -> None:
         self.action_focus_results()
 
-    def _search(self, pattern: str) -> None:
-        self.pattern, self._searched = pattern, True
-        self.query_one("#collections-status", Label).update(f" searching {pattern} …")
-        self.run_worker(lambda: self._run_search(pattern), thread=True, exclusive=True,
-                        group="collections-search", exit_on_error=False, description="Searching collections")
+    def _search(self, text: str) -> None:
+        """Show the collections (and runs) the typed text keeps; a refused glob is said once, the list stays."""
+        from spectui.core.butler.collection_list import NameFilter
 
-    def _run_search(self, pattern: str) -> None:
-        from spectui.core.analysis.runs import load_runs
-        from spectui.core.butler.collections import search_collections
-
+        if self.everything is None:
+            return
         try:
-            runs = matching_runs(load_runs().values(), pattern)
+            kept = NameFilter(text, ignore_case=self.ignore_case)
         except SpectuiError as exc:
+            self.pattern = search_pattern(text)
             self.app.report(exc)
-            runs = []
-        with self.app.butler() as butler:
-            found = search_collections(butler, pattern, counts=False)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_results, [*runs, *found])
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
-        if event.worker.group == "collections-search" and event.state == WorkerState.ERROR:
-            problem = getattr(event.worker.error, "message", None) or str(event.worker.error)
-            self.query_one("#collections-status", Label).update(f" no search: {problem}")
+            return
+        self.pattern = kept.pattern
+        runs = kept.runs(self.runs)
+        self.matched = kept.apply(self.everything)
+        self._show_results([*runs, *(self.summaries.get(c.name, c) for c in self.matched[:MAX_SHOWN])])
 
     def _show_results(self, found: list[CollectionSummary | Run]) -> None:
         self.results = found
@@ -128,18 +171,30 @@ class CollectionsScreen(SpectuiScreen):
             cells = (current, "run", "", f"run: {entry.name} → {entry.collection or '(files only)'}")
         else:
             current = "•" if entry.name == self.app.collection and not self.app.run_name else ""
-            cells = (current, entry.type, "yes" if holds_spectractor(entry) else "", entry.name)
+            known = entry.name in self.summaries
+            cells = (current, entry.type, ("yes" if holds_spectractor(entry) else "") if known else "…", entry.name)
         return [Text(cell) for cell in cells]
 
     def _update_status(self) -> None:
         runs = sum(isinstance(entry, Run) for entry in self.results)
-        count = len(self.results) - runs
+        count = len(self.matched)
         found = plural(count, "collection") + (f" and {plural(runs, 'run')}" if runs else "")
+        shown = f" (the first {MAX_SHOWN:,} shown: type to narrow)" if count > MAX_SHOWN else ""
+        case = "" if not self.ignore_case else " (any case)"
         current = self.app.run_name and f"run {self.app.run_name}" or self.app.collection or "none"
         self.query_one("#collections-status", Label).update(
-            f" {found} match {self.pattern}  ·  current: {current}")
+            f" {found} match {self.pattern}{case}{shown} of {len(self.everything):,}  ·  current: {current}")
 
-    # Details of the highlighted collection, counted in a worker
+    def action_show_all(self) -> None:
+        """Clear the search: every collection."""
+        self.query_one("#pattern", Input).value = ""
+
+    def action_toggle_case(self) -> None:
+        """Search with or without regard to case."""
+        self.ignore_case = not self.ignore_case
+        self._search(self.query_one("#pattern", Input).value)
+
+    # Dataset types of the rows around the cursor, and details of the highlighted one, in workers
 
     @on(DataTable.RowHighlighted, "#collections")
     def _highlighted(self) -> None:
@@ -148,7 +203,37 @@ class CollectionsScreen(SpectuiScreen):
     def _details_later(self) -> None:
         if self._detail_timer is not None:
             self._detail_timer.stop()
-        self._detail_timer = self.set_timer(DETAIL_DELAY, self._count_highlighted)
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._look_around)
+
+    def _look_around(self) -> None:
+        self._count_highlighted()
+        self._read_summaries_near_cursor()
+
+    def _read_summaries_near_cursor(self) -> None:
+        """Look up the dataset types of the rows around the cursor not looked up yet (a newer look cancels it)."""
+        low = max(0, self.query_one("#collections", RowTable).cursor_row - SUMMARY_ROWS // 2)
+        wanted = [entry for entry in self.results[low:low + SUMMARY_ROWS]
+                  if isinstance(entry, CollectionSummary) and entry.name not in self.summaries]
+        if wanted:
+            self.run_worker(lambda: self._read_summaries(wanted), thread=True, exclusive=True,
+                            group="collection-summaries", exit_on_error=False, description="Reading dataset types")
+
+    def _read_summaries(self, wanted: list[CollectionSummary]) -> None:
+        from spectui.core.butler.collection_list import add_dataset_types
+
+        with self.app.butler() as butler:
+            found = add_dataset_types(butler, wanted)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._have_summaries, found)
+
+    def _have_summaries(self, found: list[CollectionSummary]) -> None:
+        self.summaries.update((summary.name, summary) for summary in found)
+        table = self.query_one("#collections", RowTable)
+        for row, entry in enumerate(self.results):
+            if isinstance(entry, CollectionSummary) and entry.name in self.summaries and entry is not \
+                    self.summaries[entry.name]:
+                self.results[row] = self.summaries[entry.name]
+                table.update_cell_at((row, 2), self._cells(self.results[row])[2])
 
     @property
     def highlighted(self) -> CollectionSummary | Run | None:

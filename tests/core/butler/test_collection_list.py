@@ -17,6 +17,7 @@ from spectui.core.butler.collections import SPECTRACTOR_TYPES, search_collection
 from spectui.core.butler.repo import open_repo
 from spectui.core.demo.build import LATEST_CHAIN, RUNS
 from spectui.core.demo.crowd import crowd_collections
+from spectui.core.errors import BadQuery
 
 
 @pytest.mark.both_registries
@@ -44,7 +45,6 @@ def test_dataset_types_are_added_for_the_collections_asked_only(butler):
     ("u/*/a", False, ["u/dagoret/a"]),
     ("jneveu, raw", False, ["LATISS/raw/all", "u/jneveu/c"]),
     ("u/?agoret/*", False, ["u/Dagoret/b", "u/dagoret/a"]),
-    ("[x]", False, []),
 ])
 def test_typed_text_keeps_globs_as_typed_and_plain_text_anywhere(text, ignore_case, kept):
     from spectui.core.butler.collections import CollectionSummary
@@ -52,6 +52,11 @@ def test_typed_text_keeps_globs_as_typed_and_plain_text_anywhere(text, ignore_ca
     names = ["LATISS/raw/all", "u/Dagoret/b", "u/dagoret/a", "u/jneveu/c"]
     entries = [CollectionSummary(name, "RUN") for name in names]
     assert [c.name for c in NameFilter(text, ignore_case=ignore_case).apply(entries)] == kept
+
+
+def test_a_glob_the_butler_would_refuse_is_refused_here_too():
+    with pytest.raises(BadQuery, match="only the globs"):
+        NameFilter("u/[x]*")
 
 
 def test_a_crowded_repository_opens_on_the_users_own_collections():

@@ -5,7 +5,8 @@ from __future__ import annotations
 from tui_support import config_dir, notifications, screen_text, settle, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
 
 from spectui.core.analysis.runs import Run
-from spectui.core.butler.collection_search import matching_runs, same_repo, search_pattern
+from spectui.core.butler.collection_list import NameFilter
+from spectui.core.butler.collection_search import same_repo, search_pattern
 from spectui.tui.app import SpectuiApp
 
 
@@ -36,6 +37,7 @@ async def test_lists_every_collection_with_type_and_spectractor_flag(demo_repo):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         assert "u/dagoret/auxtel_latest" in names(screen) and "LATISS/raw/all" in names(screen)
+        await wait_for(pilot, lambda: "…" not in screen_text(app).split("collections match")[1])
         text = screen_text(app)
         assert "CHAINED" in text and "RUN" in text and "yes" in text
         assert f"{len(screen.results)} collections match *" in text
@@ -131,8 +133,9 @@ def test_search_pattern_and_run_matching():
     assert search_pattern("u/*, latest") == "u/*,*latest*"
     assert search_pattern("  ") == "*"
     runs = [Run("b", collection="u/x/b"), Run("a", collection="u/y/a"), Run("c", collection="")]
-    assert [r.name for r in matching_runs(runs, "u/x/*")] == ["b"]
-    assert [r.name for r in matching_runs(runs, "*")] == ["a", "b", "c"]
+    assert [r.name for r in NameFilter("u/x/*").runs(runs)] == ["b"]
+    assert [r.name for r in NameFilter("").runs(runs)] == ["a", "b", "c"]
+    assert [r.name for r in NameFilter("A", ignore_case=True).runs(runs)] == ["a"]
     assert same_repo("", "/anything") and same_repo("/repo/main", "/repo/main")
     assert not same_repo("/repo/embargo", "/repo/main") and not same_repo("main", "embargo")
 
