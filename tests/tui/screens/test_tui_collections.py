@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+
+from textual.widgets import Input
 from tui_support import config_dir, notifications, screen_text, settle, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
 
 from spectui.core.analysis.runs import Run
 from spectui.core.butler.collection_list import NameFilter
 from spectui.core.butler.collection_search import same_repo, search_pattern
+from spectui.core.butler.repo import open_repo
+from spectui.core.demo.crowd import crowd_collections
 from spectui.tui.app import SpectuiApp
 
 
@@ -158,3 +163,32 @@ async def test_screen_keys_work_as_soon_as_the_app_opens(demo_repo):
         await pilot.press("escape", "2")
         assert app.screen.title == "Exposures"
         assert app.screen_stack[0].query_one("#pattern").value == ""
+
+
+async def test_a_crowded_repository_opens_on_the_users_own_and_a_shows_all(demo_repo, tmp_path, monkeypatch):
+    crowded = shutil.copytree(demo_repo, tmp_path / "crowded")
+    crowd_collections(crowded, runs=30_000, chains=600)
+    monkeypatch.setenv("USER", "user005")
+    monkeypatch.setenv("LOGNAME", "user005")
+    monkeypatch.setattr("spectui.core.butler.repo.open_repo", lambda repo: open_repo(crowded))
+    app = SpectuiApp(repo=str(crowded))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.everything is not None and " match " in screen_text(app))
+        assert screen.query_one("#pattern", Input).value == "u/user005/*"
+        assert len(screen.results) == 102 and "102 collections match u/user005/* of 30," in screen_text(app)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: len(screen.matched) > 30_000)
+        assert len(screen.results) == 2000 and "(the first 2,000 shown: type to narrow)" in screen_text(app)
+        await pilot.press("slash", *"USER007/CHAIN")
+        await wait_for(pilot, lambda: screen.pattern == "*USER007/CHAIN*")
+        assert screen.results == []
+        await pilot.press("escape", "i")
+        assert [c.name for c in screen.results] == ["u/user007/chain_000007", "u/user007/chain_000307"]
+        from lsst.daf.butler import Butler, CollectionType
+
+        Butler.from_config(str(crowded), writeable=True).registry.registerCollection(
+            "u/user007/chain_new", CollectionType.CHAINED)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(screen.everything) == 30_610 and len(screen.results) == 3)
+        assert screen.pattern == "*USER007/CHAIN*" and screen.results[-1].name == "u/user007/chain_new"
