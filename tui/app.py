@@ -24,6 +24,7 @@ from spectui.themes.user_themes import load_user_themes
 from .long_lived import freeze_long_lived_objects
 from .ordered_keys import OrderedKeysApp
 from .screens.registry import SCREENS, SCREENS_BY_NAME
+from .widgets.fastdatatable_version import warn_if_untested
 
 ANIMATION_LEVELS = ("none", "basic", "full")
 
@@ -135,6 +136,7 @@ class SpectuiApp(OrderedKeysApp):
             self.show_screen("exposures")
 
     def on_ready(self) -> None:
+        warn_if_untested(self)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if not (self.collection or self.run_name):
             self.warm_up()

@@ -275,3 +275,46 @@ async def test_a_registry_gone_away_is_one_line_as_on_the_command_line(demo_repo
         assert notifications(app) == ["the repository's registry cannot be reached (connection refused); check the "
                                       "database is up and try again."]
 
+
+
+def test_the_tested_textual_fastdatatable_is_the_one_pyproject_pins():
+    from pathlib import Path
+
+    from spectui.tui.widgets.fastdatatable_version import PACKAGE, TESTED_VERSION
+
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert f"{PACKAGE}=={TESTED_VERSION}" in pyproject["project"]["dependencies"]
+
+
+@pytest.mark.parametrize("installed", ["0.20.0", None])
+async def test_an_untested_textual_fastdatatable_is_said_once_and_the_tables_still_work(
+        demo_repo, tmp_path, monkeypatch, installed):
+    from spectui.core.tables.table_files import open_table_file
+    from spectui.tui.files_app import FilesApp
+    from spectui.tui.widgets import fastdatatable_version
+
+    monkeypatch.setattr(fastdatatable_version, "installed_version", lambda: installed)
+    (tmp_path / "small.csv").write_text("id,x\n1,0.5\n2,1.5\n")
+    for app in (app_for(demo_repo), FilesApp([open_table_file(tmp_path / "small.csv")])):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            if isinstance(app, FilesApp):
+                await wait_for(pilot, lambda: app.screen.view is not None)
+            else:
+                await open_exposures(pilot)
+            said = [n for n in notifications(app) if "textual-fastdatatable" in n]
+            assert len(said) == 1 and "tested with 0.19.5" in said[0]
+            assert (installed or "of unknown version") in said[0]
+            assert app.is_running and app.screen.table.row_count > 0
+
+
+async def test_the_tested_textual_fastdatatable_is_not_mentioned(demo_repo, monkeypatch):
+    from spectui.tui.widgets import fastdatatable_version
+
+    tested = fastdatatable_version.TESTED_VERSION
+    monkeypatch.setattr(fastdatatable_version, "installed_version", lambda: tested)
+    app = app_for(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_exposures(pilot)
+        assert not [n for n in notifications(app) if "fastdatatable" in n]
+        assert fastdatatable_version.version_notice() is None
