@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pyarrow as pa
 from textual import on
 from textual.app import ComposeResult
@@ -43,9 +42,7 @@ class ColumnsScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield ContextHeader()
         yield Label(f" {len(self.names):,} columns", classes="status-line")
-        display = ArrowDisplay(self.listing)
-        rows = np.arange(self.listing.num_rows)
-        backend = display.backend(rows, self.listing.column_names, None)
+        backend = ArrowDisplay(self.listing).every_row(marks=False)
         yield FastTable(backend, cursor_type="row", id="columns-table")
         yield Label("", id="column-meaning", classes="status-line", markup=False)
         yield Footer(compact=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -10,8 +9,9 @@ from textual.widgets import Footer, Label
 
 from spectui.core.tables.views import Frequency, bar, plural
 
+from ..widgets.arrow_display import ArrowDisplay
 from ..widgets.context_header import ContextHeader
-from ..widgets.fast_table import DisplayTable, FastTable
+from ..widgets.fast_table import FastTable
 
 BAR_WIDTH = 24
 
@@ -42,8 +42,7 @@ class FrequencyScreen(Screen[str | None]):
         frame = self.frequency.frame()
         peak = max(self.frequency.counts, default=0) or 1
         frame["bar"] = [bar(count / peak, BAR_WIDTH) for count in self.frequency.counts]
-        display = DisplayTable(frame)
-        return display.backend(np.arange(len(frame)), list(frame.columns), None)
+        return ArrowDisplay.from_frame(frame).every_row(marks=False)
 
     def on_mount(self) -> None:
         self.query_one(FastTable).focus()

@@ -17,8 +17,9 @@ from spectui.core.tables.views import TableView
 
 from ..dialogs.export import ExportRequest, ExportScreen
 from ..dialogs.frequency import FrequencyScreen
+from ..widgets.arrow_display import ArrowDisplay
 from ..widgets.context_header import ContextHeader
-from ..widgets.fast_table import DisplayTable, FastTable
+from ..widgets.fast_table import FastTable
 from ..widgets.prompt_bar import PromptBar
 from .base import SpectuiScreen, reports_errors
 from .g_prefix import GPrefix
@@ -66,12 +67,12 @@ class TableScreen(GPrefix, SpectuiScreen):
 
     export_stem = "table"
 
-    def __init__(self, view: TableView | None = None, *, title: str = "Table", export_stem: str | None = None,
-                 display: DisplayTable | None = None) -> None:
+    def __init__(self, view: TableView | None = None, *, title: str = "Table",
+                 export_stem: str | None = None) -> None:
         super().__init__()
         self.title = title
         self.view = view
-        self.display_table = display if display is not None or view is None else DisplayTable(view.base)
+        self.display_table = ArrowDisplay.from_frame(view.base) if view is not None else None
         if export_stem:
             self.export_stem = export_stem
         self.search_column: str | None = None
@@ -122,14 +123,12 @@ class TableScreen(GPrefix, SpectuiScreen):
         elif row is None:
             row = table.cursor_row if table is not None else 0
         column_index = view.columns.index(column) + 1 if column in view.columns else None
-        selected = view.selected_mask()
-        backend = self.display_table.backend(view.positions, view.columns, selected)
+        backend = self.display_table.backend(view.positions, view.columns, view.selected_mask())
         if table is None:
             table = self.mount_table(backend)
-            table.selected_rows = selected
             table.move_cursor(row=row, column=column_index or 1)
         else:
-            table.show(backend, row=row, column=column_index, selected=selected)
+            table.show(backend, row=row, column=column_index)
         self.update_status()
 
     def mount_table(self, backend) -> FastTable:

@@ -1,4 +1,4 @@
-"""A display table made straight from Arrow without pandas or Textual, so rows show before either is loaded.
+"""The display of every table: Arrow made ready to show without pandas or Textual, so rows show at once.
 
 pyarrow imports pandas the first time it converts to or from numpy or Python values, which costs a noticeable
 part of a second; everything here stays within Arrow buffers and compute functions. The text each cell shows
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -25,43 +26,41 @@ PLAIN_FLOAT_WIDTH = 8
 SCIENTIFIC_WIDTH = 11
 
 
-class MeasuredBackend(ArrowBackend):
-    """An Arrow backend given its column widths, so each new view of one table is not measured again."""
-
-    def __init__(self, data: pa.Table, widths: Sequence[int]) -> None:
-        super().__init__(data)
-        self._column_content_widths = list(widths)
-
-
-class ViewBackend(MeasuredBackend):
+class ViewBackend(ArrowBackend):
     """Shows the rows of a table at `positions`, in that order, reading cells in place (nothing is copied).
 
-    With `selected`, column 0 is the selection mark of each shown row (the table has an empty column there).
+    Its column widths are given, so each new view of one table is not measured again. With `selected`,
+    column 0 is the selection mark of each shown row (the table has an empty column there).
     """
 
     def __init__(self, data: pa.Table, widths: Sequence[int], positions: np.ndarray,
                  selected: np.ndarray | None) -> None:
-        super().__init__(data, widths)
-        self._positions = positions
-        self._selected = selected
+        super().__init__(data)
+        self.measured_widths = list(widths)
+        self.positions = positions
+        self.selected = selected
+
+    @property
+    def column_content_widths(self) -> list[int]:
+        return self.measured_widths
 
     @property
     def row_count(self) -> int:
-        return len(self._positions)
+        return len(self.positions)
 
     @property
     def source_row_count(self) -> int:
-        return len(self._positions)
+        return len(self.positions)
 
     def get_cell_at(self, row_index: int, column_index: int):
-        if self._selected is not None and column_index == 0:
-            return SELECTED_MARK if self._selected[row_index] else ""
-        return super().get_cell_at(int(self._positions[row_index]), column_index)
+        if self.selected is not None and column_index == 0:
+            return SELECTED_MARK if self.selected[row_index] else ""
+        return super().get_cell_at(int(self.positions[row_index]), column_index)
 
     def get_row_at(self, index: int):
-        row = list(super().get_row_at(int(self._positions[index])))
-        if self._selected is not None:
-            row[0] = SELECTED_MARK if self._selected[index] else ""
+        row = list(super().get_row_at(int(self.positions[index])))
+        if self.selected is not None:
+            row[0] = SELECTED_MARK if self.selected[index] else ""
         return row
 
     def get_column_at(self, column_index: int):
@@ -69,27 +68,41 @@ class ViewBackend(MeasuredBackend):
 
 
 class ArrowDisplay:
-    """An Arrow table ready to show (floats as aligned decimals, widths known), drawn as views of its rows."""
+    """An Arrow table ready to show (floats as aligned decimals, widths known), drawn as views of its rows.
+
+    Every table of the app is drawn through one: a file's, the exposures, a results or frequency table.
+    """
 
     def __init__(self, table: pa.Table) -> None:
         shown = [display_column(column) for column in table.columns]
         self.table = pa.Table.from_arrays(shown, names=table.column_names)
         self.widths = column_widths(self.table)
 
+    @classmethod
+    def from_frame(cls, frame) -> ArrowDisplay:
+        """A DataFrame's columns (not its index) ready to show."""
+        return cls(pa.Table.from_pandas(frame, preserve_index=False))
+
+    @cached_property
+    def mark_column(self) -> pa.Array:
+        """The empty column the selection marks are drawn in, made once for every view."""
+        return pa.nulls(self.table.num_rows, pa.string())
+
     def backend(self, positions: np.ndarray, columns: Sequence[str],
                 selected: np.ndarray | None) -> ViewBackend:
-        """The rows at `positions` (read in place) in the given columns, after a selection-mark column if `selected`."""
+        """The rows at `positions` in `columns`, after a selection-mark column with `selected`."""
         view = self.table.select(list(columns))
         widths = [self.widths[c] for c in columns]
         if selected is not None:
-            view = view.add_column(0, " ", pa.nulls(self.table.num_rows, pa.string()))
+            view = view.add_column(0, " ", self.mark_column)
             widths = [1, *widths]
         return ViewBackend(view, widths, np.asarray(positions, dtype=np.int64), selected)
 
-    def every_row(self) -> ViewBackend:
-        """Every row in table order, every column, no row selected."""
+    def every_row(self, *, marks: bool = True) -> ViewBackend:
+        """Every row in table order, every column, after an empty selection-mark column unless not `marks`."""
         rows = self.table.num_rows
-        return self.backend(np.arange(rows), self.table.column_names, np.zeros(rows, dtype=bool))
+        selected = np.zeros(rows, dtype=bool) if marks else None
+        return self.backend(np.arange(rows), self.table.column_names, selected)
 
 
 def text_backend(names: list[str], columns: list[list[str]], widths: list[int]) -> ViewBackend:
@@ -113,8 +126,7 @@ def display_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Floats as fixed-point decimals when that shows them exactly; UTC or naive times as ISO text."""
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz in (None, "UTC"):
-        milliseconds = column.cast(pa.timestamp("ms", tz=kind.tz), safe=False)
-        return pc.strftime(milliseconds, format="%Y-%m-%dT%H:%M:%S" + ("Z" if kind.tz else ""))
+        return iso_times(column)
     if not pa.types.is_floating(kind):
         return column
     places = decimal_places(float_values(column))
@@ -122,6 +134,16 @@ def display_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return column
     finite = pc.if_else(pc.is_finite(column), column, pa.nulls(len(column), kind))
     return pc.round(finite, places).cast(pa.decimal128(38, places))
+
+
+def iso_times(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """UTC or naive times as ISO 8601 text to the millisecond, UTC ones ending in Z.
+
+    Arrow's cast to text is several times faster than its strftime, which for UTC times looks up the zone.
+    """
+    text = column.cast(pa.timestamp("ms"), safe=False).cast(pa.string())
+    text = pc.replace_substring(text, " ", "T", max_replacements=1)
+    return pc.binary_join_element_wise(text, "Z", "") if column.type.tz else text
 
 
 def float_values(column: pa.ChunkedArray) -> np.ndarray:
@@ -145,13 +167,23 @@ def number_width(column: pa.ChunkedArray) -> int:
     return max(width, (low < 0) + (SCIENTIFIC_WIDTH if scientific else PLAIN_FLOAT_WIDTH))
 
 
+def one_line_ascii(column: pa.ChunkedArray) -> bool:
+    """Whether every text in `column` is one line of ASCII, as wide as its count of characters."""
+    if pc.sum(pc.binary_length(column)).as_py() != pc.sum(pc.utf8_length(column)).as_py():
+        return False
+    return not any(pc.any(pc.match_substring(column, pattern=end), min_count=0).as_py() for end in "\r\n")
+
+
 def column_widths(table: pa.Table) -> dict[str, int]:
-    """Each column's content width from vectorised reductions (text by longest value, numbers by range)."""
+    """Each column's content width from vectorised reductions (text by longest value, numbers by range).
+
+    Text that is not one line of ASCII, and any other type, is measured by the table widget, cell by cell.
+    """
     widths: dict[str, int] = {}
     others = []
     for name, column in zip(table.column_names, table.columns):
         kind = column.type
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        if (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and one_line_ascii(column):
             widths[name] = pc.max(pc.utf8_length(column)).as_py() or 0
         elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
             widths[name] = number_width(column)

@@ -1,61 +1,28 @@
-"""The big-table widget: textual-fastdatatable with vim keys, showing new views of a table in place."""
+"""The big-table widget, and the one class reaching into textual-fastdatatable's private parts, for speed.
+
+The app says at start-up when the installed version is not the one these parts were tested with
+(fastdatatable_version), since any release may rename or remove them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual_fastdatatable import ArrowBackend, DataTable
+from textual_fastdatatable import DataTable
 
-from spectui.core.tables.views import decimal_places
-
-from .arrow_display import MeasuredBackend, ViewBackend, plain_cell
+from .arrow_display import ViewBackend, plain_cell
 from .cell_text import MAX_COLUMN_WIDTH, NULL_TEXT, fit_cell
 
 
-class DisplayTable:
-    """A DataFrame converted once to Arrow for display, with each column's width measured once."""
-
-    def __init__(self, frame) -> None:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        self.table = pa.Table.from_arrays([_for_display(c) for c in table.columns], names=table.column_names)
-        measured = ArrowBackend(self.table).column_content_widths
-        self.widths = dict(zip(self.table.column_names, measured))
-        self._marks: pa.ChunkedArray | None = None
-
-    def backend(self, positions: np.ndarray, columns: Sequence[str],
-                selected: np.ndarray | None) -> ViewBackend:
-        """The rows at `positions`, the given columns, and a selection-mark column first with `selected`."""
-        view = self.table.select(list(columns))
-        widths = [self.widths[c] for c in columns]
-        if selected is not None:
-            if self._marks is None:
-                self._marks = pa.chunked_array([pa.nulls(self.table.num_rows, pa.string())])
-            view = view.add_column(0, " ", self._marks)
-            widths = [1, *widths]
-        return ViewBackend(view, widths, np.asarray(positions, dtype=np.int64), selected)
-
-
-def _for_display(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Floats as fixed-point decimals (exact, aligned) when that suits them; everything else unchanged."""
-    if not pa.types.is_floating(column.type):
-        return column
-    places = decimal_places(column.to_numpy())
-    if places is None:
-        return column
-    finite = pc.if_else(pc.is_finite(column), column, None)
-    return pc.round(finite, places).cast(pa.decimal128(38, places))
-
-
 class FastTable(DataTable, inherit_bindings=False):
-    """A fastdatatable with arrow and vim keys, its content replaced by `show`; selected rows stand out."""
+    """A fastdatatable over a ViewBackend with arrow and vim keys; `show` puts a new view in place.
+
+    Plain cells are drawn directly and selected rows stand out. It subclasses the widget itself: Textual ranks
+    default CSS by class depth, and Textual's own DataTable (the small tables) shares the type name.
+    """
 
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {"fasttable--selected"}
 
@@ -72,15 +39,13 @@ class FastTable(DataTable, inherit_bindings=False):
         Binding("ctrl+right,dollar_sign", "last_column", "Last column", show=False, id="table.last_column"),
     ]
 
-    def __init__(self, backend: MeasuredBackend, *, fixed_columns: int = 0, cursor_type: str = "cell",
+    def __init__(self, backend: ViewBackend, *, fixed_columns: int = 0, cursor_type: str = "cell",
                  id: str | None = None) -> None:
         super().__init__(backend=backend, column_labels=column_labels(backend), show_row_labels=False,
                          fixed_columns=fixed_columns, null_rep=NULL_TEXT, render_markup=False,
                          max_column_content_width=MAX_COLUMN_WIDTH, cursor_type=cursor_type, id=id)
-        self.selected_rows: np.ndarray | None = None
 
-    def show(self, backend: MeasuredBackend, *, row: int = 0, column: int | None = None,
-             selected: np.ndarray | None = None) -> None:
+    def show(self, backend: ViewBackend, *, row: int = 0, column: int | None = None) -> None:
         """Display a new view of the table, with the cursor at `row` (and `column`, default: unchanged).
 
         The render caches are keyed by the update count, so they are left to age out rather than cleared:
@@ -89,7 +54,6 @@ class FastTable(DataTable, inherit_bindings=False):
         backend.render_markup = False
         self.backend = backend
         self._column_labels = column_labels(backend)
-        self.selected_rows = selected
         self._ordered_columns = None
         self._update_count += 1
         self._tooltip_cache.clear()
@@ -116,7 +80,7 @@ class FastTable(DataTable, inherit_bindings=False):
         if cached is not None:
             return cached
         shown = plain_cell(self.backend.get_cell_at(row_index, column_index), self.null_rep.plain,
-                            self.ordered_columns[column_index])
+                           self.ordered_columns[column_index])
         if shown is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover, in_range)
         text, align = shown
@@ -125,7 +89,8 @@ class FastTable(DataTable, inherit_bindings=False):
             False, False, fixed, hover, cursor, in_range, self.show_cursor, self._show_hover_cursor,
             self.cursor_type == "range", self.cursor_foreground_priority == "css",
             self.cursor_background_priority == "css")
-        if self.selected_rows is not None and self.selected_rows[row_index] and not cursor:
+        selected = self.backend.selected
+        if selected is not None and selected[row_index] and not cursor:
             base_style += self.get_component_rich_style("fasttable--selected")
         meta = Style.from_meta({"row": row_index, "column": column_index})
         style = base_style + meta + component_style + post_style
@@ -150,6 +115,6 @@ class FastTable(DataTable, inherit_bindings=False):
         self.move_cursor(column=max(0, self.column_count - 1))
 
 
-def column_labels(backend: ArrowBackend) -> list[Text]:
+def column_labels(backend: ViewBackend) -> list[Text]:
     """The column names as literal labels (the widget would read `PWV [mm]` as markup and drop `[mm]`)."""
     return [Text(str(name)) for name in backend.columns]

@@ -246,6 +246,29 @@ async def test_column_names_show_literally_not_as_markup(results, tmp_path):
         assert "PWV [mm]_x" in header and "PWV [mm]_err_x" in header
 
 
+async def test_a_table_from_a_dataframe_is_drawn_as_the_same_table_opened_from_a_file(tmp_path):
+    from spectui.core.tables.views import TableView
+    from spectui.tui.screens.table import TableScreen
+
+    frame = pd.DataFrame({"id": [1, 2, 3], "ratio": [0.5, 1.25, np.nan], "tiny": [1e-6, -2.5e-7, 3e-5],
+                          "name": ["ascii", "日本語のテキスト", None]})
+    frame.to_parquet(tmp_path / "t.parquet")
+    app = app_on(tmp_path / "t.parquet")
+    async with app.run_test(size=(100, 16)) as pilot:
+        opened = (await ready(pilot)).table
+        app.push_screen(TableScreen(TableView(frame), title="frame"))
+        await wait_for(pilot, lambda: isinstance(app.screen, TableScreen) and app.screen.table is not None)
+        await pilot.pause()
+        made = app.screen.table
+
+        def lines(table) -> list[str]:
+            return ["".join(segment.text for segment in table.render_line(y)) for y in range(4)]
+
+        assert lines(made) == lines(opened)
+        second = lines(made)[2]
+        assert "1.25" in second and "-2.5e-07" in second and "日本語のテキスト" in second
+
+
 async def test_frequency_then_sort_on_an_opened_csv(results, tmp_path):
     app = app_on(write(results, tmp_path / "exposures.csv", "csv"))
     async with app.run_test(size=(120, 40)) as pilot:
