@@ -70,7 +70,7 @@ def demo_repo(registry: str, demo_builds: dict[str, Path], tmp_path_factory: pyt
         database = None
         if registry == "postgresql":
             database = Registry(request.getfixturevalue("postgres_server").url, NAMESPACE)
-        folder = tmp_path_factory.mktemp(f"demo-{registry}") / "repo"
+        folder = tmp_path_factory.mktemp("demo" if registry == "sqlite" else "demo-pg") / "repo"
         demo_builds[registry] = build_demo(folder, nights=3, seed=1, registry=database)
     return demo_builds[registry]
 

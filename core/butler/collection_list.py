@@ -41,11 +41,18 @@ class NameFilter:
 
     def __init__(self, text: str, *, ignore_case: bool = False) -> None:
         self.pattern = search_pattern(text)
+        self.ignore_case = ignore_case
+        parts = checked_patterns(self.pattern)
+        self._texts = [self._fold(part[1:-1]) for part in parts if _is_anywhere(part)]
         flags = re.IGNORECASE if ignore_case else 0
-        self._regexes = [re.compile(fnmatch.translate(part), flags) for part in checked_patterns(self.pattern)]
+        self._regexes = [re.compile(fnmatch.translate(part), flags) for part in parts if not _is_anywhere(part)]
+
+    def _fold(self, text: str) -> str:
+        return text.casefold() if self.ignore_case else text
 
     def keeps(self, name: str) -> bool:
-        return any(regex.match(name) for regex in self._regexes)
+        folded = self._fold(name)
+        return any(text in folded for text in self._texts) or any(regex.match(name) for regex in self._regexes)
 
     def runs(self, runs: Iterable) -> list:
         """The registered runs whose name or collection the search keeps, by name."""
@@ -56,7 +63,16 @@ class NameFilter:
         """The entries whose name the search keeps, in their order."""
         if self.pattern == "*":
             return list(entries)
-        return [entry for entry in entries if self.keeps(entry.name)]
+        keeps = self.keeps
+        if len(self._texts) == 1 and not self._regexes:
+            text = self._texts[0]
+            keeps = (lambda name: text in name.casefold()) if self.ignore_case else (lambda name: text in name)
+        return [entry for entry in entries if keeps(entry.name)]
+
+
+def _is_anywhere(glob: str) -> bool:
+    """Whether a glob is plain text between two stars: a substring test, many times faster than its regex."""
+    return len(glob) >= 2 and glob[0] == glob[-1] == "*" and not any(c in glob[1:-1] for c in "*?")
 
 
 def starting_search(count: int, user: str | None) -> str:

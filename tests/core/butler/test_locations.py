@@ -16,6 +16,8 @@ from spectui.core.butler.repo import open_repo
 from spectui.core.errors import RegistryUnavailable
 from spectui.core.extraction.extract import find_refs
 
+pytestmark = pytest.mark.both_registries
+
 
 def butler_locations(butler, units) -> list[tuple[int, dict[str, str]]]:
     """The locations as the Butler's own get_many_uris gives them ('' for a ref without a file)."""

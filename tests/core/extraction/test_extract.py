@@ -35,6 +35,8 @@ from spectui.core.extraction import extract as extract_module
 from spectui.core.extraction.checkpoint import Checkpoint
 from spectui.core.extraction.extract import Progress, extract
 
+pytestmark = pytest.mark.both_registries
+
 
 @pytest.fixture(scope="module")
 def crafted(demo_repo, demo_manifest, tmp_path_factory):

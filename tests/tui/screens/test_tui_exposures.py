@@ -27,6 +27,8 @@ from spectui.tui.dialogs.query import QueryScreen
 from spectui.tui.screens.table import TableScreen
 from spectui.tui.widgets.prompt_bar import PromptBar
 
+pytestmark = pytest.mark.both_registries
+
 
 @pytest.fixture(autouse=True)
 def in_tmp_path(tmp_path, monkeypatch):

@@ -33,9 +33,10 @@ async def collections_ready(pilot) -> None:
     await pilot.press("escape", "down", "down")
 
     def counted() -> bool:
-        """the details show the counts of the highlighted collection"""
+        """the details show the counts of the highlighted collection, every row its dataset types"""
         details = str(screen.query_one("#collection-details").render())
-        return details.startswith(screen.highlighted.name) and "counting" not in details
+        return details.startswith(screen.highlighted.name) and "counting" not in details \
+            and all(entry.name in screen.summaries for entry in screen.results)
 
     await wait_for(pilot, counted)
     await settle(pilot)

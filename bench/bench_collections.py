@@ -1,0 +1,86 @@
+"""Collections at USDF's scale: the small demo repository against a copy crowded with 30,000 users' collections.
+
+In a real terminal (tmux, 120x40): from starting `spectui --repo R` to the Collections screen showing its first list,
+and from a key typed in the search box to the list it narrows to. On the command line: `spectui collections` against
+`butler query-collections`, both listing every collection without counting datasets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import OUT, median, report, run_seconds
+from terminal import Terminal
+
+RUNS_ADDED, CHAINS_ADDED = 30_000, 600
+REPEATS = 3
+SPECTUI = str(Path(sys.executable).with_name("spectui"))
+BUTLER = str(Path(sys.executable).with_name("butler"))
+
+
+def repositories() -> tuple[Path, Path]:
+    """The small demo repository and its crowded copy, built once under bench/out."""
+    from spectui.core.demo.build import build_demo, is_demo_repo
+    from spectui.core.demo.crowd import crowd_collections
+
+    small, crowded = OUT / "collections-small", OUT / "collections-crowded"
+    if not is_demo_repo(small):
+        build_demo(small, nights=3, seed=1, force=small.exists())
+        shutil.rmtree(crowded, ignore_errors=True)
+    if not crowded.exists():
+        shutil.copytree(small, crowded)
+        crowd_collections(crowded, runs=RUNS_ADDED, chains=CHAINS_ADDED)
+    return small, crowded
+
+
+def first_list_and_keystroke(terminal: Terminal, repo: Path, config: str) -> tuple[float, float]:
+    """Seconds to the first list, and from typing one more letter of a search to its narrowed list."""
+    env = {"SPECTUI_CONFIG_DIR": config, "SPECTUI_DATA_DIR": config, "USER": "nobody", "LOGNAME": "nobody"}
+    start = terminal.start([SPECTUI, "--repo", str(repo)], env)
+    first = terminal.seconds_until(lambda text: " match " in text and " of " in text, start, "the first list")
+    terminal.keys("/", "C-u")
+    terminal.type("user00")
+    terminal.wait_until(lambda text: " match *user00* of " in text, "the search for user00")
+    terminal.settle(0.3)
+    typed = time.perf_counter()
+    terminal.type("5")
+    keystroke = terminal.seconds_until(lambda text: " match *user005* of " in text, typed, "the narrowed list")
+    terminal.stop()
+    return first, keystroke
+
+
+def main() -> None:
+    small, crowded = repositories()
+    figures: dict[str, list[float]] = {}
+    terminal = Terminal("bench-collections")
+    try:
+        with tempfile.TemporaryDirectory() as config:
+            for _ in range(REPEATS):
+                for name, repo in (("small", small), ("crowded", crowded)):
+                    first, keystroke = first_list_and_keystroke(terminal, repo, config)
+                    figures.setdefault(f"first {name}", []).append(first)
+                    figures.setdefault(f"key {name}", []).append(keystroke)
+    finally:
+        terminal.close()
+    cli = [run_seconds([SPECTUI, "collections", "*", "--repo", str(crowded), "--no-counts", "--format", "csv"])
+           for _ in range(REPEATS)]
+    butler = [run_seconds([BUTLER, "query-collections", str(crowded), "*"]) for _ in range(REPEATS)]
+    print(f"  (load average over the last minute: {os.getloadavg()[0]:.1f}; medians of {REPEATS})")
+    small_first, crowded_first = median(figures["first small"]), median(figures["first crowded"])
+    report("first list, small repository", small_first, "s")
+    report(f"first list, {RUNS_ADDED + CHAINS_ADDED:,} more collections", crowded_first, "s",
+           "<= 1.5x the small repository's", crowded_first <= 1.5 * small_first)
+    keystroke = median(figures["key crowded"])
+    report(f"keystroke to results, {RUNS_ADDED + CHAINS_ADDED:,} more collections", keystroke * 1000, "ms",
+           "< 100 ms", keystroke < 0.1)
+    ratio = median(cli) / median(butler)
+    report("spectui collections / butler query-collections, crowded", ratio, "x", "<= 1.0", ratio <= 1.0)
+
+
+if __name__ == "__main__":
+    main()
