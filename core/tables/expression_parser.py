@@ -12,8 +12,11 @@ import numpy as np
 
 MAX_DEPTH = 60
 ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide}
-NUMBER_FUNCTIONS = {"abs": np.abs, "sqrt": np.sqrt, "log10": np.log10, "log": np.log}
-TEST_FUNCTIONS = ("isna", "notna", "glob")
+ONE_NUMBER = ("abs", "sqrt", "log10", "log", "exp", "sin", "cos", "tan", "sind", "cosd", "tand", "radians",
+              "degrees")
+# Every function an expression may call, with how many arguments it takes.
+FUNCTIONS = {**dict.fromkeys(ONE_NUMBER, 1), "clip": 3, "where": 3, "median_by": 2, "hours_since": 2, "isna": 1,
+             "notna": 1, "glob": 2}
 KEYWORDS = {"and", "or", "not", "in"}
 COMPARISONS = {"==": "==", "=": "==", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
@@ -247,9 +250,8 @@ class Parser:
         raise Failure(f"expected a column, number or text, found {_describe(t)}", t.pos)
 
     def _call(self, name: Token) -> Call:
-        known = sorted(NUMBER_FUNCTIONS) + list(TEST_FUNCTIONS)
-        if name.text not in known:
-            raise Failure(f"unknown function {name.text!r} (functions: {', '.join(known)})", name.pos)
+        if name.text not in FUNCTIONS:
+            raise Failure(f"unknown function {name.text!r} (functions: {', '.join(sorted(FUNCTIONS))})", name.pos)
         self._advance()
         self._deeper()
         args = [self._or()]
@@ -258,7 +260,7 @@ class Parser:
             args.append(self._or())
         self.depth -= 1
         self._expect(")", "')' after the function arguments")
-        wanted = 2 if name.text == "glob" else 1
+        wanted = FUNCTIONS[name.text]
         if len(args) != wanted:
             raise Failure(f"{name.text}() takes {wanted} argument{'s' if wanted > 1 else ''}", name.pos)
         return Call(name.text, tuple(args), name.pos)

@@ -7,17 +7,15 @@ It accepts both `filter == OG550_65mm_1 and day_obs > 20250101` and the notebook
 from __future__ import annotations
 
 import difflib
-import fnmatch
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..errors import BadInput
+from .expression_functions import Value, call, is_word, rows, show, time_literal
 from .expression_parser import (
     ARITHMETIC,
-    NUMBER_FUNCTIONS,
     Arith,
     Call,
     Compare,
@@ -32,48 +30,24 @@ from .expression_parser import (
     tokenize,
 )
 
-# Evaluation: every value is (kind, values, missing) over the rows; missing values fail every comparison.
 
-@dataclass
-class _Value:
-    kind: str  # number, text, time, bool
-    values: Any  # numpy array over the rows, or a scalar for a literal
-    missing: Any = False  # numpy bool array, or False
-    literal: bool = False
-
-
-def _column_value(frame, name: str) -> _Value:
+def _column_value(frame, name: str) -> Value:
     import pandas as pd
 
     col = frame[name]
     missing = col.isna().to_numpy(dtype=bool)
     dtype = col.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        return _Value("bool", col.to_numpy(dtype=bool, na_value=False), missing)
+        return Value("bool", col.to_numpy(dtype=bool, na_value=False), missing)
     if pd.api.types.is_numeric_dtype(dtype):
-        return _Value("number", col.to_numpy(dtype="float64", na_value=np.nan), missing)
+        return Value("number", col.to_numpy(dtype="float64", na_value=np.nan), missing)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         if isinstance(dtype, pd.DatetimeTZDtype):
             col = col.dt.tz_convert("UTC").dt.tz_localize(None)
-        return _Value("time", col.to_numpy(dtype="datetime64[ns]"), missing)
+        return Value("time", col.to_numpy(dtype="datetime64[ns]"), missing)
     values = col.astype(object).to_numpy()
     values = np.where(missing, "", values)
-    return _Value("text", values, missing)
-
-
-def _time_literal(text: str, pos: int) -> np.datetime64:
-    import pandas as pd
-
-    try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError, OverflowError):
-        raise Failure(f"{text!r} is not a date or time (write 2025-01-07 or 2025-01-07T03:04:05)",
-                    pos) from None
-    if stamp is pd.NaT:
-        raise Failure(f"{text!r} is not a date or time", pos)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return np.datetime64(stamp.as_unit("ns").to_datetime64())
+    return Value("text", values, missing)
 
 
 class _Evaluator:
@@ -83,37 +57,39 @@ class _Evaluator:
         self.frame, self.columns, self.n, self.loose = frame, columns, len(frame), loose
 
     def unknown(self, node: Name) -> Failure:
-        return Failure(unknown_column_message(node.name, self.columns), node.pos)
+        failure = Failure(unknown_column_message(node.name, self.columns), node.pos)
+        failure.column = node.name
+        return failure
 
-    def value(self, node) -> _Value:
+    def value(self, node) -> Value:
         if isinstance(node, Name):
             if node.name in self.columns:
                 if self.loose:
-                    return _Value("any", np.zeros(0), np.zeros(0, dtype=bool))
+                    return Value("any", np.zeros(0), np.zeros(0, dtype=bool))
                 return _column_value(self.frame, self.columns[node.name])
             if not node.quoted and node.name.lower() in ("true", "false"):
-                return _Value("bool", node.name.lower() == "true", literal=True)
+                return Value("bool", node.name.lower() == "true", literal=True)
             raise self.unknown(node)
         if isinstance(node, Literal):
             if node.kind == "time":
-                return _Value("time", _time_literal(node.value, node.pos), literal=True)
-            return _Value(node.kind, node.value, literal=True)
+                return Value("time", time_literal(node.value, node.pos), literal=True)
+            return Value(node.kind, node.value, literal=True)
         if isinstance(node, Arith):
             return self.arith(node)
         if isinstance(node, Negate):
             inner = self.number(node.operand, "-")
-            return _Value("number", -inner.values, inner.missing, inner.literal)
+            return Value("number", -inner.values, inner.missing, inner.literal)
         if isinstance(node, Call):
             return self.call(node)
         return self.test(node)
 
-    def number(self, node, what: str) -> _Value:
+    def number(self, node, what: str) -> Value:
         value = _as_number(self.value(node))
         if value.kind not in ("number", "any"):
-            raise Failure(f"{what} needs numbers, but {_show(node)} is {value.kind}", node.pos)
+            raise Failure(f"{what} needs numbers, but {show(node)} is {value.kind}", node.pos)
         return value
 
-    def arith(self, node: Arith) -> _Value:
+    def arith(self, node: Arith) -> Value:
         result = self.number(node.first, "arithmetic")
         values, missing, literal = result.values, result.missing, result.literal
         for op, operand in node.rest:
@@ -121,56 +97,36 @@ class _Evaluator:
             values = ARITHMETIC[op](values, right.values)
             missing = missing | right.missing
             literal = literal and right.literal
-        return _Value("number", values, missing, literal)
+        return Value("number", values, missing, literal)
 
-    def call(self, node: Call) -> _Value:
-        if node.name in NUMBER_FUNCTIONS:
-            arg = self.number(node.args[0], f"{node.name}()")
-            values = NUMBER_FUNCTIONS[node.name](arg.values)
-            return _Value("number", values, arg.missing | ~np.isfinite(values), arg.literal)
-        if _is_word(node.args[0], self.columns):
-            raise self.unknown(node.args[0])
-        subject = self.value(node.args[0])
-        if node.name in ("isna", "notna"):
-            missing = np.broadcast_to(np.asarray(subject.missing, dtype=bool), (self.n,))
-            if subject.kind == "number":
-                missing = missing | ~np.isfinite(np.broadcast_to(subject.values, (self.n,)))
-            return _Value("bool", missing if node.name == "isna" else ~missing)
-        pattern = node.args[1]
-        if not isinstance(pattern, (Literal, Name)) or isinstance(pattern, Name) and pattern.quoted:
-            raise Failure("glob() needs a text pattern such as 'HD*'", pattern.pos)
-        if subject.kind not in ("text", "any"):
-            raise Failure(f"glob() needs a text column, but {_show(node.args[0])} is {subject.kind}", node.pos)
-        text = pattern.value if isinstance(pattern, Literal) else pattern.name
-        values = np.broadcast_to(subject.values, (self.n,))
-        matched = np.fromiter((fnmatch.fnmatchcase(str(v), str(text)) for v in values), bool, self.n)
-        return _Value("bool", matched, subject.missing)
+    def call(self, node: Call) -> Value:
+        return call(self, node)
 
-    def test(self, node) -> _Value:
+    def test(self, node) -> Value:
         """A true/false value per row (three-valued: missing where an operand is missing)."""
         if isinstance(node, Logic):
             parts = [self.truth(o) for o in node.operands]
             values, missing = parts[0].values, parts[0].missing
             for part in parts[1:]:
                 values, missing = _kleene(node.op, values, missing, part.values, part.missing)
-            return _Value("bool", values, missing)
+            return Value("bool", values, missing)
         if isinstance(node, Not):
             inner = self.truth(node.operand)
-            return _Value("bool", ~np.asarray(inner.values, dtype=bool), inner.missing)
+            return Value("bool", ~np.asarray(inner.values, dtype=bool), inner.missing)
         if isinstance(node, Compare):
             return self.compare(node)
         return self.member(node)
 
-    def truth(self, node) -> _Value:
+    def truth(self, node) -> Value:
         value = self.value(node)
         if value.kind not in ("bool", "any"):
-            hint = f"; compare it, e.g. {_show(node)} > 0" if value.kind == "number" else ""
-            raise Failure(f"{_show(node)} is {value.kind}, not true/false{hint}", node.pos)
+            hint = f"; compare it, e.g. {show(node)} > 0" if value.kind == "number" else ""
+            raise Failure(f"{show(node)} is {value.kind}, not true/false{hint}", node.pos)
         return value
 
-    def operand_pair(self, left, right) -> tuple[_Value, _Value]:
+    def operand_pair(self, left, right) -> tuple[Value, Value]:
         """Both sides of a comparison; a bare word facing a text column is a text value."""
-        left_word, right_word = _is_word(left, self.columns), _is_word(right, self.columns)
+        left_word, right_word = is_word(left, self.columns), is_word(right, self.columns)
         if left_word and right_word:
             raise self.unknown(left)
         if left_word or right_word:
@@ -178,11 +134,11 @@ class _Evaluator:
             other_value = self.value(other)
             if other_value.kind not in ("text", "any") or other_value.literal:
                 raise self.unknown(word)
-            word_value = _Value("text", word.name, literal=True)
+            word_value = Value("text", word.name, literal=True)
             return (word_value, other_value) if left_word else (other_value, word_value)
         return self.value(left), self.value(right)
 
-    def compare(self, node: Compare) -> _Value:
+    def compare(self, node: Compare) -> Value:
         values = missing = None
         for k, op in enumerate(node.ops):
             left, right = node.operands[k], node.operands[k + 1]
@@ -193,39 +149,30 @@ class _Evaluator:
                 values, missing = result, result_missing
             else:
                 values, missing = _kleene("and", values, missing, result, result_missing)
-        return _Value("bool", _rows(values, self.n), _rows(missing, self.n))
+        return Value("bool", rows(values, self.n), rows(missing, self.n))
 
-    def member(self, node: Member) -> _Value:
-        if _is_word(node.left, self.columns):
+    def member(self, node: Member) -> Value:
+        if is_word(node.left, self.columns):
             raise self.unknown(node.left)
         left = self.value(node.left)
         if left.kind in ("text", "any"):
-            items = [_Value("text", i.name, literal=True) if _is_word(i, self.columns) else self.value(i)
+            items = [Value("text", i.name, literal=True) if is_word(i, self.columns) else self.value(i)
                      for i in node.items]
         else:
             items = [self.value(i) for i in node.items]
         values = np.zeros(self.n, dtype=bool)
         for item, item_node in zip(items, node.items):
             if not item.literal:
-                raise Failure(f"the list after 'in' holds values, not columns ({_show(item_node)})",
+                raise Failure(f"the list after 'in' holds values, not columns ({show(item_node)})",
                             item_node.pos)
             a, b = _comparable(left, item, node.left, item_node)
-            values = values | _rows(_apply_comparison("==", a.values, b.values), self.n)
+            values = values | rows(_apply_comparison("==", a.values, b.values), self.n)
         if node.negated:
             values = ~values
-        return _Value("bool", values, _rows(left.missing, self.n))
+        return Value("bool", values, rows(left.missing, self.n))
 
 
-def _is_word(node, columns) -> bool:
-    return isinstance(node, Name) and not node.quoted and node.name not in columns and (
-        node.name.lower() not in ("true", "false"))
-
-
-def _rows(values, n: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(values, dtype=bool), (n,)).copy()
-
-
-def _comparable(a: _Value, b: _Value, a_node, b_node) -> tuple[_Value, _Value]:
+def _comparable(a: Value, b: Value, a_node, b_node) -> tuple[Value, Value]:
     """The two values in a kind they can be compared in, or a clear error."""
     kinds = {a.kind, b.kind}
     if "any" in kinds:
@@ -237,24 +184,24 @@ def _comparable(a: _Value, b: _Value, a_node, b_node) -> tuple[_Value, _Value]:
     if kinds == {"time", "text"}:
         text, text_node = (a, a_node) if a.kind == "text" else (b, b_node)
         if text.literal:
-            stamp = _Value("time", _time_literal(text.values, text_node.pos), literal=True)
+            stamp = Value("time", time_literal(text.values, text_node.pos), literal=True)
             return (stamp, b) if a.kind == "text" else (a, stamp)
     return _mismatch(a, b, a_node, b_node)
 
 
-def _as_number(v: _Value) -> _Value:
+def _as_number(v: Value) -> Value:
     if v.kind == "bool":
-        return _Value("number", np.asarray(v.values, dtype="float64"), v.missing, v.literal)
+        return Value("number", np.asarray(v.values, dtype="float64"), v.missing, v.literal)
     return v
 
 
-def _mismatch(a: _Value, b: _Value, a_node, b_node):
+def _mismatch(a: Value, b: Value, a_node, b_node):
     hint = ""
     if "time" in (a.kind, b.kind):
         hint = "; write times like 2025-01-07 or '2025-01-07T03:04:05'"
     elif "text" in (a.kind, b.kind):
         hint = "; quote text values ('...')"
-    raise Failure(f"cannot compare {_show(a_node)} ({a.kind}) with {_show(b_node)} ({b.kind}){hint}",
+    raise Failure(f"cannot compare {show(a_node)} ({a.kind}) with {show(b_node)} ({b.kind}){hint}",
                 a_node.pos)
 
 
@@ -283,17 +230,6 @@ def _kleene(op: str, a, a_missing, b, b_missing):
         values = a_true | b_true
         missing = ~(values | (a_false & b_false))
     return values, missing
-
-
-def _show(node) -> str:
-    if isinstance(node, Name):
-        return f"`{node.name}`" if node.quoted or not re.fullmatch(r"[A-Za-z_][\w\-~.]*", node.name) \
-            else node.name
-    if isinstance(node, Literal):
-        return repr(node.value) if node.kind != "number" else f"{node.value:g}"
-    if isinstance(node, Call):
-        return f"{node.name}(...)"
-    return "the expression"
 
 
 def unknown_column_message(name: str, columns) -> str:
@@ -353,15 +289,33 @@ class Expression:
         import pandas as pd
 
         result = self._evaluate(frame, loose=False)
-        selected = _rows(result.values, len(frame)) & ~_rows(result.missing, len(frame))
+        selected = rows(result.values, len(frame)) & ~rows(result.missing, len(frame))
         return pd.Series(selected, index=frame.index, dtype=bool)
 
-    def _evaluate(self, frame, loose: bool) -> _Value:
+    def values(self, frame):
+        """The expression's value on each of `frame`'s rows as a Series (numbers as float64, missing ones NaN)."""
+        import pandas as pd
+
+        result = self._evaluate(frame, loose=False, test=False)
+        n, missing = len(frame), rows(result.missing, len(frame))
+        if result.kind == "number":
+            values = np.where(missing, np.nan, rows(result.values, n, "float64"))
+        elif result.kind == "bool":
+            values = pd.array(np.where(missing, None, rows(result.values, n)), dtype="boolean")
+        elif result.kind == "time":
+            values = pd.to_datetime(np.where(missing, np.datetime64("NaT"), rows(result.values, n, "datetime64[ns]")),
+                                    utc=True)
+        else:
+            values = np.where(missing, None, rows(result.values, n, object))
+        return pd.Series(values, index=frame.index)
+
+    def _evaluate(self, frame, loose: bool, test: bool = True) -> Value:
         columns = {str(c): c for c in frame.columns}
         tree = self._bound(frozenset(columns))
         try:
             with np.errstate(all="ignore"):
-                return _Evaluator(frame, columns, loose).truth(tree)
+                evaluator = _Evaluator(frame, columns, loose)
+                return evaluator.truth(tree) if test else evaluator.value(tree)
         except Failure as exc:
             raise _error(self.text, exc) from None
         except (TypeError, ValueError, OverflowError, ArithmeticError) as exc:
@@ -382,10 +336,15 @@ def _parse(text: str, columns: frozenset[str] | None):
         raise _error(text, exc) from None
 
 
+class UnknownColumn(BadInput):
+    """An expression names a column the table does not have."""
+
+
 def _error(text: str, exc: Failure) -> BadInput:
     where = f" (position {exc.pos + 1})" if exc.pos is not None else ""
     end = "" if exc.problem.endswith("?") else "."
-    return BadInput(f"bad expression {text!r}{where}: {exc.problem}{end}")
+    kind = UnknownColumn if getattr(exc, "column", None) else BadInput
+    return kind(f"bad expression {text!r}{where}: {exc.problem}{end}")
 
 
 def parse_expression(text: str, columns=None) -> Expression:
@@ -417,3 +376,10 @@ def row_mask(frame, text: str):
     if text is None or not str(text).strip():
         return pd.Series(True, index=frame.index, dtype=bool)
     return parse_expression(text).mask(frame)
+
+
+def column_values(frame, text: str):
+    """The value of the expression `text` on each row of `frame`, as a new Series (e.g. `1/cosd(zenith_angle)`)."""
+    if text is None or not str(text).strip():
+        raise BadInput("an expression is needed to compute a column, e.g. '1/cosd(zenith_angle)'.")
+    return parse_expression(text).values(frame)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spectui.core.errors import BadInput
-from spectui.core.tables.expressions import parse_expression, row_mask
+from spectui.core.tables.expressions import column_values, parse_expression, row_mask
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +84,78 @@ def test_times_arithmetic_and_functions(results):
     assert (row_mask(f, "D2CCD-187 > 0.1") == (f.D2CCD - 187 > 0.1)).all()
 
 
+def test_trigonometry_in_degrees_and_radians_matches_numpy(results):
+    angle = results.D2CCD - 186
+    for name, ufunc in (("sin", np.sin), ("cos", np.cos), ("tan", np.tan)):
+        radians = column_values(results, f"{name}(D2CCD - 186)")
+        degrees = column_values(results, f"{name}d(D2CCD - 186)")
+        np.testing.assert_allclose(radians, ufunc(angle.to_numpy()))
+        np.testing.assert_allclose(degrees, ufunc(np.deg2rad(angle.to_numpy())))
+        assert not np.allclose(radians, degrees)
+    np.testing.assert_allclose(column_values(results, "1/cos(radians(D2CCD - 186))"),
+                               1 / np.cos(angle.to_numpy() * np.pi / 180))
+    np.testing.assert_allclose(column_values(results, "degrees(radians(D2CCD))"), results.D2CCD)
+    np.testing.assert_allclose(column_values(results, "degrees(1)"), np.full(len(results), 180 / np.pi))
+
+
+def test_number_functions_clip_and_where_match_numpy(results):
+    chi2 = results.CHI2_FIT.to_numpy()
+    np.testing.assert_allclose(column_values(results, "sqrt(CHI2_FIT) + log10(PSF_REG) - exp(-D2CCD/100)"),
+                               np.sqrt(chi2) + np.log10(results.PSF_REG) - np.exp(-results.D2CCD / 100))
+    np.testing.assert_allclose(column_values(results, "abs(30 - CHI2_FIT)"), np.abs(30 - chi2))
+    np.testing.assert_allclose(column_values(results, "clip(CHI2_FIT, 10, 40)"), np.clip(chi2, 10, 40))
+    picked = column_values(results, "where(CHI2_FIT < 30, CHI2_FIT, -1)")
+    np.testing.assert_allclose(picked, np.where(chi2 < 30, chi2, np.where(np.isnan(chi2), np.nan, -1)))
+    assert picked.isna().sum() == np.isnan(chi2).sum() > 0 and picked.index.equals(results.index)
+    assert row_mask(results, "where(ok, D2CCD, 0) > 1").sum() == results.ok.sum()
+
+
+def test_median_by_gives_each_row_its_group_median():
+    frame = pd.DataFrame({"x": [1.0, 3.0, 8.0, 10.0, 20.0, np.nan, 4.0],
+                          "FILTER": pd.array(["a", "a", "a", "b", "b", "b", None], dtype="string")})
+    medians = column_values(frame, "median_by(x, FILTER)")
+    np.testing.assert_allclose(medians, [3.0, 3.0, 3.0, 15.0, 15.0, 15.0, np.nan])
+    np.testing.assert_allclose(column_values(frame, "x / median_by(x, FILTER)"),
+                               [1 / 3, 1.0, 8 / 3, 10 / 15, 20 / 15, np.nan, np.nan])
+    assert row_mask(frame, "x > median_by(x, FILTER)").tolist() == [False, False, True, False, True, False, False]
+
+
+def test_hours_since_times_dates_and_iso_text(results):
+    hours = column_values(results, "hours_since(DATE-OBS, 2025-01-07T23:00:00Z)")
+    expected = (results["DATE-OBS"] - pd.Timestamp("2025-01-07T23:00:00Z")) / pd.Timedelta(hours=1)
+    np.testing.assert_allclose(hours, expected)
+    assert 0 <= hours.min() and hours.max() <= 72
+    text = pd.DataFrame({"t": ["2025-01-07T01:30:00", "nonsense", None]})
+    assert column_values(text, "hours_since(t, '2025-01-07')").tolist()[0] == 1.5
+    assert column_values(text, "hours_since(t, '2025-01-07')").isna().tolist() == [False, True, True]
+
+
+def test_column_values_keep_kinds(results):
+    assert column_values(results, "CHI2_FIT < 30").dtype == "boolean"
+    assert column_values(results, "D2CCD * 2").dtype == "float64"
+    assert column_values(results, "DATE-OBS").equals(results["DATE-OBS"].dt.tz_convert("UTC").astype(
+        "datetime64[ns, UTC]"))
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("cosine(D2CCD)", ["unknown function 'cosine'", "cosd", "median_by", "hours_since"]),
+    ("sind(D2CCD, 2)", ["sind() takes 1 argument"]),
+    ("clip(D2CCD, 1)", ["clip() takes 3 arguments"]),
+    ("sqrt(TARGET)", ["sqrt() needs numbers, but TARGET is text"]),
+    ("where(D2CCD, 1, 2)", ["D2CCD is number, not true/false"]),
+    ("median_by(D2CCD, 3)", ["median_by() groups by a column"]),
+    ("median_by(D2CCD, FILTRE)", ["unknown column 'FILTRE'"]),
+    ("hours_since(D2CCD, 2025-01-07)", ["hours_since() needs times, but D2CCD is number"]),
+    ("hours_since(DATE-OBS, 'noon')", ["'noon' is not a date or time"]),
+])
+def test_function_errors_are_one_clear_line(results, text, words):
+    with pytest.raises(BadInput) as info:
+        column_values(results, text)
+    assert "\n" not in info.value.message and info.value.message.startswith("bad expression")
+    for word in words:
+        assert word in info.value.message
+
+
 def test_blank_text_selects_everything(results):
     assert row_mask(results, "  ").all() and len(row_mask(results, "")) == len(results)
 
@@ -138,7 +210,7 @@ TOKENS = st.sampled_from([
     "CHI2_FIT", "filter", "`PWV [mm]_spectrum`", "DATE-OBS", "TARGET", "ok", "nope", "<", "<=", "==", "!=", ">",
     "=", "&", "|", "~", "and", "or", "not", "in", "(", ")", "[", "]", ",", "+", "-", "*", "/", "30", "1e-2",
     "1e999", "99999999999999999999999", ".5", "'HD38666'", '"x', "`", "2025-01-08", "abs(", "log10(", "glob(",
-    "isna(", "empty", "OG550_65mm_1~holo4_003", "true", "$", "!", "'", "0",
+    "isna(", "sind(", "median_by(", "where(", "hours_since(", "clip(", "empty", "OG550_65mm_1~holo4_003", "true", "$", "!", "'", "0",
 ])
 
 
