@@ -2,69 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from pathlib import Path
 
 from textual.theme import BUILTIN_THEMES, Theme
 
-DARK = Theme(
-    name="spectui-dark",
-    primary="#4EA1D3",
-    secondary="#5E8C6A",
-    accent="#E0A84B",
-    foreground="#D8DEE9",
-    background="#10151C",
-    surface="#171E27",
-    panel="#222C38",
-    success="#7FB685",
-    warning="#E0A84B",
-    error="#E06C6C",
-    dark=True,
-    variables={"footer-key-foreground": "#E0A84B", "block-cursor-text-style": "none"},
-)
+from . import palettes
 
-LIGHT = Theme(
-    name="spectui-light",
-    primary="#1F5F8B",
-    secondary="#3A7D44",
-    accent="#A35C00",
-    foreground="#1C232B",
-    background="#FAFAFA",
-    surface="#EEF1F4",
-    panel="#D9E0E8",
-    success="#2E7D32",
-    warning="#A35C00",
-    error="#B3261E",
-    dark=False,
-    variables={"footer-key-foreground": "#1F5F8B", "block-cursor-text-style": "none"},
-)
 
-HIGH_CONTRAST = Theme(
-    name="spectui-high-contrast",
-    primary="#FFFF00",
-    secondary="#00FFFF",
-    accent="#FF00FF",
-    foreground="#FFFFFF",
-    background="#000000",
-    surface="#000000",
-    panel="#303030",
-    success="#00FF00",
-    warning="#FFFF00",
-    error="#FF5050",
-    dark=True,
-    luminosity_spread=0.3,
-    text_alpha=1.0,
-    variables={
-        "footer-key-foreground": "#FFFF00",
-        "block-cursor-background": "#FFFF00",
-        "block-cursor-foreground": "#000000",
-        "block-cursor-text-style": "bold",
-        "border": "#FFFFFF",
-        "text-muted": "#E0E0E0",
-    },
-)
+def theme(palette: dict) -> Theme:
+    """A Theme with a palette's fields (copied: a Theme keeps its variables dict)."""
+    return Theme(**copy.deepcopy(palette))
 
-TERMINAL = dataclasses.replace(BUILTIN_THEMES["ansi-dark"], name="spectui-terminal")
+
+DARK = theme(palettes.DARK)
+LIGHT = theme(palettes.LIGHT)
+HIGH_CONTRAST = theme(palettes.HIGH_CONTRAST)
+TERMINAL = dataclasses.replace(BUILTIN_THEMES["ansi-dark"], **palettes.TERMINAL)
 """Follows the terminal's own 16-colour palette: for terminals (or SSH links) with poor colour support."""
 
 SPECTUI_THEMES = (DARK, LIGHT, HIGH_CONTRAST, TERMINAL)

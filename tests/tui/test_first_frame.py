@@ -18,16 +18,19 @@ from rich.cells import cell_len
 from rich.style import Style
 from terminal import Terminal, spectui_command
 from textual._compositor import CompositorUpdate
+from textual.color import Color
+from textual.filter import dim_color
 from tui_support import config_dir, wait_for  # noqa: F401  (autouse fixture)
 
 from spectui.core.tables.csv_head import read_csv_head
 from spectui.core.tables.table_files import open_table_file
+from spectui.themes import builtin, palettes
 from spectui.tui.files_app import FilesApp
 from spectui.tui.widgets.first_frame import (
-    FIRST_FRAME_STYLES,
     arrow_first_rows,
     first_frame_theme,
     frame_lines,
+    frame_styles,
     head_first_rows,
     render,
 )
@@ -122,10 +125,62 @@ def our_frame(first, opened, theme: str, size: tuple[int, int]) -> list[list[tup
     (["narrow.csv"], (60, 12), "arrow"),
     (["narrow.csv"], (60, 12), "standard library"),
 ])
-@pytest.mark.parametrize("theme", sorted(FIRST_FRAME_STYLES))
+@pytest.mark.parametrize("theme", sorted(palettes.PALETTES))
 async def test_the_first_frame_is_the_apps_first_frame_cell_for_cell(files, names, size, reader, theme):
     opened, first = opened_as(names, files, reader)
     assert our_frame(first, opened, theme, size) == await app_first_frame(opened, theme, size)
+
+
+def shown(theme, name: str) -> Color:
+    """A colour of `theme` as the app shows it (Textual's generated variables; ANSI themes keep their own)."""
+    return Color.parse(getattr(theme, name) if theme.ansi else theme.to_color_system().generate()[name])
+
+
+def text_over(background: Color, value: str) -> Color:
+    """A theme's text variable ('auto N%' or a colour) as drawn over `background`."""
+    if value.startswith("auto "):
+        return background + background.get_contrast_text(float(value.removeprefix("auto ").rstrip("%")) / 100)
+    return background + Color.parse(value)
+
+
+def style_of(theme_name: str, part: str) -> tuple:
+    """What a part of the first frame looks like in a theme."""
+    return looks(Style.parse(frame_styles(theme_name)[part]))
+
+
+def looks_of(foreground: Color | None, background: Color, **attributes) -> tuple:
+    """What text in `foreground` over `background` looks like."""
+    return looks(Style(color=foreground and foreground.rich_color, bgcolor=background.rich_color, **attributes))
+
+
+@pytest.mark.parametrize("theme", builtin.SPECTUI_THEMES, ids=lambda theme: theme.name)
+def test_the_first_frames_colours_are_the_themes(theme):
+    foreground, background, surface, panel, primary = (
+        shown(theme, name) for name in ("foreground", "background", "surface", "panel", "primary"))
+    assert style_of(theme.name, "header_lead") == looks_of(foreground, panel, bold=True)
+    assert style_of(theme.name, "fixed") == looks_of(foreground, surface)
+    assert style_of(theme.name, "cursor") == looks_of(background, primary)
+    assert style_of(theme.name, "table_header_fill") == looks_of(foreground, panel.blend(background, 0.25))
+    assert style_of(theme.name, "footer") == looks_of(None, panel)
+    if theme.ansi:
+        assert style_of(theme.name, "header_label") == looks_of(foreground, panel, dim=True)
+        return
+    generated = theme.to_color_system().generate()
+    assert style_of(theme.name, "cell") == looks_of(text_over(background, generated["text"]), background)
+    assert style_of(theme.name, "note") == looks_of(text_over(surface, generated["text-muted"]), surface)
+    dimmed = dim_color(panel.rich_color, foreground.rich_color)
+    assert style_of(theme.name, "header_label") == looks(Style(color=dimmed, bgcolor=panel.rich_color))
+
+
+def test_a_theme_colour_changed_is_the_first_frames_colour(files, monkeypatch):
+    opened, first = opened_as(["narrow.csv"], files, "arrow")
+    monkeypatch.setitem(palettes.DARK, "panel", "#123456")
+    monkeypatch.setitem(palettes.DARK, "primary", "#AA3300")
+    changed = builtin.theme(palettes.DARK)
+    lines = frame_lines(first, [opened[0].path], "spectui-dark", 60, 12)
+    assert Style.parse(lines[0][0][1]).bgcolor.triplet.hex == shown(changed, "panel").hex.lower() == "#123456"
+    cursor = Style.parse(lines[3][1][1]).bgcolor.triplet.hex
+    assert cursor == shown(changed, "primary").hex.lower() != "#4ea1d3", "the first row's second cell"
 
 
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12)
@@ -154,12 +209,15 @@ async def test_a_csv_read_by_the_standard_library_draws_as_the_app_draws_it(name
     assert ours == await app_first_frame([opened], "spectui-dark", (80, 24))
 
 
-def test_no_first_frame_when_it_could_not_be_exact(files, tmp_path, config_dir):  # noqa: F811
+def test_no_first_frame_when_it_could_not_be_exact(files, tmp_path, config_dir, monkeypatch):  # noqa: F811
     opened, first = opened_as(["results.csv"], files, "arrow")
     paths = [opened[0].path]
     assert frame_lines(first, paths, "someone-elses-theme", 120, 40) is None
     assert frame_lines(first, paths, "spectui-dark", 120, 4) is None
     assert frame_lines(first, paths, "spectui-dark", 30, 40) is None, "the header would not fit"
+    monkeypatch.setenv("TEXTUAL_DIM_FACTOR", "50")
+    assert frame_lines(first, paths, "spectui-dark", 120, 40) is None, "dim text is drawn otherwise"
+    monkeypatch.delenv("TEXTUAL_DIM_FACTOR")
     flags = tmp_path / "flags.csv"
     pd.DataFrame({"id": [1, 2], "good": [True, False]}).to_csv(flags, index=False)
     checks = arrow_first_rows(open_table_file(flags))

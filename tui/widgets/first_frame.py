@@ -27,6 +27,8 @@ from rich.style import Style
 from spectui.core.tables.column_notes import column_note
 from spectui.core.tables.csv_head import CsvHead
 from spectui.core.tables.table_shape import FIRST_ROWS, ID_COLUMN, UTC_COLUMNS
+from spectui.themes.derived_colours import blend, dim_text, rgb_of, text_colour, theme_colour
+from spectui.themes.palettes import PALETTES
 
 from .cell_text import MAX_COLUMN_WIDTH, NULL_TEXT, fit_cell
 from .header_text import file_fields, header_runs
@@ -41,37 +43,33 @@ ENTER = "\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?2026h"
 END_OF_FRAME = "\x1b[?2026l"
 LEAVE = "\x1b[?7h\x1b[?25h\x1b[?1049l"
 
-REGIONS = (
-    "header_lead", "header_label", "header_value", "header_blank", "header_fill", "note", "note_fill",
-    "table_header", "table_header_fill", "fixed", "cursor", "cell", "status", "status_fill", "footer",
-)
-FIRST_FRAME_STYLES = {
-    "spectui-dark": dict(zip(REGIONS, (
-        "bold #d8dee9 on #222c38", "not dim #9aa1ac on #222c38", "bold #d8dee9 on #222c38",
-        "#d8dee9 on #222c38", "on #222c38", "#a2a5a8 on #171e27", "on #171e27", "bold #d8dee9 on #222c38",
-        "#d8dee9 on #1d2631", "#d8dee9 on #171e27", "#10151c on #4ea1d3", "#dfe0e1 on #10151c",
-        "#d8dee9 on #171e27", "on #171e27", "on #222c38",
-    ))),
-    "spectui-light": dict(zip(REGIONS, (
-        "bold #1c232b on #d9e0e8", "not dim #5c636b on #d9e0e8", "bold #1c232b on #d9e0e8",
-        "#1c232b on #d9e0e8", "on #d9e0e8", "#5f6061 on #eef1f4", "on #eef1f4", "bold #1c232b on #d9e0e8",
-        "#1c232b on #e1e6ec", "#1c232b on #eef1f4", "#fafafa on #1f5f8b", "#202020 on #fafafa",
-        "#1c232b on #eef1f4", "on #eef1f4", "on #d9e0e8",
-    ))),
-    "spectui-high-contrast": dict(zip(REGIONS, (
-        "bold #ffffff on #303030", "not dim #b8b8b8 on #303030", "bold #ffffff on #303030",
-        "#ffffff on #303030", "on #303030", "#e0e0e0 on #000000", "on #000000", "bold #ffffff on #303030",
-        "#ffffff on #242424", "#ffffff on #000000", "#000000 on #feff00", "#dddddd on #000000",
-        "#ffffff on #000000", "on #000000", "on #303030",
-    ))),
-    "spectui-terminal": dict(zip(REGIONS, (
-        "bold default on default", "dim default on default", "bold default on default", "default on default",
-        "on default", "default on default", "on default", "bold default on default", "default on default",
-        "default on default", "default on color(4)", "default on default", "default on default",
-        "on default", "on default",
-    ))),
-}
-"""The style of each part of the first frame, per theme, as the app draws them (checked by a test)."""
+
+def frame_styles(theme: str) -> dict[str, str] | None:
+    """The style of each part of the first frame as the app's stylesheet draws it in `theme`, from the theme's
+    own fields; None for a theme that is not spectui's own (or colours Textual would not draw as worked out)."""
+    palette = PALETTES.get(theme)
+    if palette is None or "TEXTUAL_DIM_FACTOR" in os.environ:
+        return None
+    variables = palette.get("variables", {})
+    base = [text_colour(variables[name], "") if name in variables else theme_colour(palette[name])
+            for name in ("foreground", "background", "surface", "panel", "primary")]
+    if None in base:
+        return None
+    fg, bg, surface, panel, primary = base
+    terminal = rgb_of(fg) is None
+    text, muted = ("default", "default") if terminal else (
+        text_colour(variables.get("text", "auto 87%"), bg), text_colour(variables.get("text-muted", "auto 60%"),
+                                                                         surface))
+    if text is None or muted is None:
+        return None
+    return {
+        "header_lead": f"bold {fg} on {panel}", "header_label": f"{dim_text(fg, panel)} on {panel}",
+        "header_value": f"bold {fg} on {panel}", "header_blank": f"{fg} on {panel}", "header_fill": f"on {panel}",
+        "note": f"{muted} on {surface}", "note_fill": f"on {surface}", "table_header": f"bold {fg} on {panel}",
+        "table_header_fill": f"{fg} on {blend(panel, bg, 0.25)}", "fixed": f"{fg} on {surface}",
+        "cursor": f"{bg} on {primary}", "cell": f"{text} on {bg}", "status": f"{fg} on {surface}",
+        "status_fill": f"on {surface}", "footer": f"on {panel}",
+    }
 
 
 @dataclass
@@ -198,7 +196,7 @@ def utc_text(text: str) -> str:
 def frame_lines(first: FirstRows, paths: list[Path], theme: str, width: int,
                 height: int) -> list[list[tuple[str, str]]] | None:
     """Each line of the app's first frame as (text, style) runs; None when it cannot be drawn exactly."""
-    styles = FIRST_FRAME_STYLES.get(theme)
+    styles = frame_styles(theme)
     if styles is None or height < 6 or width < 2:
         return None
     header = header_line(paths, width, styles)
