@@ -54,13 +54,8 @@ def add_cut(name: str, expression: str, description: str = "", *, replace: bool 
     if not expression.strip():
         raise BadInput("a quality cut needs an expression, e.g. 'CHI2_FIT<30 & PSF_REG>1e-2'.")
     parse_expression(expression)
-    cuts = load_cuts(path)
-    if name in cuts and not replace:
-        raise BadInput(f"a quality cut named {name!r} exists ({cuts[name].expression}); "
-                       "pass --replace to change it.")
-    cuts[name] = Cut(name, expression.strip(), description)
-    CUTS.save(cuts, path)
-    return cuts[name]
+    cut = Cut(name, expression.strip(), description)
+    return CUTS.add(name, cut, lambda old: old.expression, replace=replace, path=path)
 
 
 def remove_cut(name: str, path: Path | None = None) -> Cut:

@@ -1,4 +1,7 @@
-"""Named entries saved in a TOML file of the config directory (runs, quality cuts): load, find, save, remove."""
+"""Named entries saved in a TOML file of the config directory (runs, quality cuts, derived columns).
+
+Each kind can be loaded, found by name, saved and removed the same way.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ class NamedFile:
     """(name, TOML value, file) -> entry; raises BadInput naming the file when the value is malformed."""
     write: Callable[[object], dict]
     when_empty: str
-    order: Callable[[str], object] = str
+    order: Callable[[str], object] | None = str
+    """Sort key of the names in the file; None keeps the entries in the order they were added."""
 
     def path(self, path: Path | None = None) -> Path:
         """The file holding the entries (`path` when given)."""
@@ -40,8 +44,19 @@ class NamedFile:
         return named(name, self.load(path), self.what, self.when_empty)
 
     def save(self, entries: dict, path: Path | None = None) -> None:
-        """Write every entry, sorted by name (atomically, as every config file)."""
-        write_toml({name: self.write(entries[name]) for name in sorted(entries, key=self.order)}, self.path(path))
+        """Write every entry, sorted by name unless `order` is None (atomically, as every config file)."""
+        names = list(entries) if self.order is None else sorted(entries, key=self.order)
+        write_toml({name: self.write(entries[name]) for name in names}, self.path(path))
+
+    def add(self, name: str, entry, summary: str, *, replace: bool = False, path: Path | None = None):
+        """Save `entry` as `name` and return it; an existing name (shown by its `summary`) only with `replace`."""
+        entries = self.load(path)
+        if name in entries and not replace:
+            raise BadInput(f"a {self.what} named {name!r} exists ({summary(entries[name])}); "
+                           "pass --replace to change it.")
+        entries[name] = entry
+        self.save(entries, path)
+        return entry
 
     def remove(self, name: str, path: Path | None = None):
         """Delete one entry and return it."""

@@ -1,0 +1,100 @@
+"""Derived columns: named expressions saved in the config dir, each adding a column to every results table.
+
+They are added in the order they were saved, so a later one may use an earlier one
+(e.g. `airmass = 1/cosd(zenith_angle)`, then `PWV_per_airmass = PWV_mm / airmass`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BadInput
+from ..tables.expressions import UnknownColumn, column_values, parse_expression
+from .named_files import NamedFile, check_name
+
+
+@dataclass(frozen=True)
+class DerivedColumn:
+    """A saved column computed from the others by an expression."""
+
+    name: str
+    expression: str
+    description: str = ""
+
+
+def _read(name: str, entry, source: Path) -> DerivedColumn:
+    if not isinstance(entry, dict) or not isinstance(entry.get("expression"), str):
+        raise BadInput(f"derived column {name!r} in {source} has no expression; fix or remove it.")
+    return DerivedColumn(name, entry["expression"], str(entry.get("description", "")))
+
+
+def _write(column: DerivedColumn) -> dict:
+    return {"expression": column.expression,
+            **({"description": column.description} if column.description else {})}
+
+
+DERIVED = NamedFile("derived column", "columns.toml", _read, _write,
+                    "none is saved yet; add one with `spectui columns add`.", order=None)
+
+
+def load_derived_columns(path: Path | None = None) -> dict[str, DerivedColumn]:
+    """Every saved derived column by name, in the order they are added to a table."""
+    return DERIVED.load(path)
+
+
+def add_derived_column(name: str, expression: str, description: str = "", *, replace: bool = False,
+                       path: Path | None = None) -> DerivedColumn:
+    """Check the expression's syntax and save the column; an existing name is only changed with `replace`."""
+    check_name(name, "derived column")
+    if not expression.strip():
+        raise BadInput("a derived column needs an expression, e.g. '`PWV [mm]_spectrum` - `PWV [mm]_spectrogram`'.")
+    parse_expression(expression)
+    column = DerivedColumn(name, expression.strip(), description)
+    return DERIVED.add(name, column, lambda old: old.expression, replace=replace, path=path)
+
+
+def remove_derived_column(name: str, path: Path | None = None) -> DerivedColumn:
+    """Delete a saved derived column and return it."""
+    return DERIVED.remove(name, path)
+
+
+def add_derived_columns(frame, columns: Iterable[DerivedColumn], *, lenient: bool = False):
+    """`frame` with each derived column added in turn; errors name the derived column and its problem.
+
+    With `lenient`, a column needing a column the table lacks, or named like one it has, is left out instead.
+    """
+    out = frame.copy(deep=False)
+    for column in columns:
+        if column.name in out.columns:
+            if lenient:
+                continue
+            raise BadInput(f"derived column {column.name!r}: the table has a column of that name already; "
+                           "rename the derived column.")
+        try:
+            out[column.name] = column_values(out, column.expression)
+        except UnknownColumn as exc:
+            if not lenient:
+                raise BadInput(f"derived column {column.name!r}: {exc.message}") from None
+        except BadInput as exc:
+            raise BadInput(f"derived column {column.name!r}: {exc.message}") from None
+    return out
+
+
+def with_derived_columns(frame, path: Path | None = None):
+    """`frame` with every saved derived column it has the inputs for."""
+    return add_derived_columns(frame, load_derived_columns(path).values(), lenient=True)
+
+
+def derived_values(frame, column: DerivedColumn, path: Path | None = None):
+    """The values `column` takes on `frame`, after the other saved derived columns (to check one before saving)."""
+    others = [c for c in load_derived_columns(path).values() if c.name != column.name]
+    return add_derived_columns(add_derived_columns(frame, others, lenient=True), [column])[column.name]
+
+
+def read_results(source, *, trust_pickle: bool = False, path: Path | None = None):
+    """A results table read for analysis: the file's columns, then the saved derived columns."""
+    from ..tables.table_io import read_table
+
+    return with_derived_columns(read_table(source, trust_pickle=trust_pickle), path)
