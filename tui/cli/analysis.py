@@ -138,19 +138,19 @@ def missing(repo: str | None, collection: str | None, run_name: str | None, outp
 def stats(file: str, column_name: str, by: str | None, bins: int, low: float | None, high: float | None,
           cuts: tuple[str, ...], rows: str, old_where: str, per_night: bool, cumulative: bool,
           trust_pickle: bool) -> None:
-    """Histogram and robust statistics of one column of a results file."""
+    """Histogram and robust statistics of one column of a results file (or a derived column)."""
     import numpy as np
 
     from spectui.core.analysis import stats as st
     from spectui.core.analysis.cuts import selection_mask
+    from spectui.core.analysis.derived_columns import read_results
     from spectui.core.errors import BadInput
-    from spectui.core.tables.table_io import read_table
 
     if rows and old_where:
         raise BadInput("--where is the old name of --rows: pass one of them.")
     option = "--where" if old_where else "--rows"
     rows = rows or old_where
-    frame = read_table(file, trust_pickle=trust_pickle)
+    frame = read_results(file, trust_pickle=trust_pickle)
     st.numeric(frame, column_name)
     if by:
         st.column(frame, by)
@@ -210,10 +210,10 @@ def cuts_add(name: str, expression: str, description: str, replace: bool, check_
 
     passing = ""
     if check_file:
+        from spectui.core.analysis.derived_columns import read_results
         from spectui.core.tables.expressions import parse_expression
-        from spectui.core.tables.table_io import read_table
 
-        frame = read_table(check_file)
+        frame = read_results(check_file)
         passing = f"; {int(parse_expression(expression, frame).mask(frame).sum())} of {len(frame)} rows pass"
     cut = add_cut(name, expression, description, replace=replace)
     say(f"saved quality cut {cut.name!r}{passing}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .analysis import compare, cuts, merge, missing, runs, stats
+from .columns import columns
 from .extract import extract
 from .open_files import open_files
 from .options import SpectuiGroup, app_options, repo_option
@@ -34,3 +35,4 @@ def main(ctx: click.Context, repo: str | None, collection: str | None, run_name:
 
 for command in (demo, collections, exposures, extract, merge, missing, stats, cuts, runs, compare, open_files):
     main.add_command(command)
+main.add_command(columns)
