@@ -71,11 +71,13 @@ class Series:
 
 
 def group_labels(frame, by: str):
-    """Each row's group as text for a grouping in GROUPINGS ('none' puts every row in one group)."""
+    """Each row's group as text for a grouping in GROUPINGS ('none' puts every row in one group) or a column."""
     import pandas as pd
 
     if by not in GROUPINGS:
-        raise BadInput(f"cannot group by {by!r}: choose among {', '.join(GROUPINGS)}.")
+        if by in frame.columns:
+            return frame[by].astype("string").fillna("(none)")
+        raise BadInput(f"cannot group by {by!r}: choose among {', '.join(GROUPINGS)} or a column of the table.")
     if by == "none":
         return pd.Series(ALL, index=frame.index, dtype="string")
     if by == "night":
@@ -90,6 +92,14 @@ def group_column(frame, by: str) -> str:
     if found is None:
         raise BadInput(f"cannot group by {by}: the table has none of {', '.join(GROUP_COLUMNS[by])}.")
     return found
+
+
+def capped_labels(frame, by: str, mask=None, max_groups: int = MAX_GROUPS):
+    """The selected rows' groups (index reset) with the smaller ones merged into 'other', and the groups in order."""
+    labels = group_labels(frame, by)
+    if mask is not None:
+        labels = labels[np.asarray(mask, dtype=bool)]
+    return _largest(labels.reset_index(drop=True), max_groups)
 
 
 def _largest(labels, max_groups: int):
@@ -111,11 +121,9 @@ def grouped_histogram(frame, name: str, by: str = "none", bins: int = 20, mask=N
     if not isinstance(bins, int) or bins < 1:
         raise BadInput(f"the number of bins must be a positive integer (got {bins}).")
     values = numeric(frame, name)
-    labels = group_labels(frame, by)
+    labels, order = capped_labels(frame, by, mask, max_groups)
     if mask is not None:
-        keep = np.asarray(mask, dtype=bool)
-        values, labels = values[keep], labels[keep]
-    labels, order = _largest(labels.reset_index(drop=True), max_groups)
+        values = values[np.asarray(mask, dtype=bool)]
     finite = np.isfinite(values)
     low, high = _range(values[finite], full_range)
     inside = finite & (values >= low) & (values <= high)

@@ -46,6 +46,13 @@ class PlotSpec:
     full_range: bool = False
     text: bool = False
 
+    def figure_spec(self):
+        """The histogram this screen draws as a figure description, the one `spectui plot hist` draws too."""
+        from spectui.core.analysis.figure_spec import FigureSpec
+
+        return FigureSpec("hist", self.column, by=self.by, bins=self.bins, log=self.log, multiples=self.multiples,
+                          full_range=self.full_range, cuts=(self.cut,) if self.cut else ())
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -180,11 +187,12 @@ class HistogramScreen(SpectuiScreen):
     def _compute(self, table, spec: PlotSpec) -> None:
         from spectui.core.analysis import plot_data
         from spectui.core.analysis.cuts import selection_mask
+        from spectui.core.analysis.figure_spec import histogram_figure
 
         mask = selection_mask(table, (spec.cut,)).to_numpy(dtype=bool) if spec.cut else None
         by = spec.by
         if spec.view == "histogram":
-            data = plot_data.grouped_histogram(table, spec.column, by, spec.bins, mask, spec.full_range)
+            data = histogram_figure(table, spec.figure_spec(), mask).hist
         elif spec.view == "per night":
             data = plot_data.nightly_series(table, spec.column, by, mask)
         else:
