@@ -9,6 +9,7 @@ from .columns import columns
 from .extract import extract
 from .open_files import open_files
 from .options import SpectuiGroup, app_options, repo_option
+from .plot import plot
 from .repo import collections, demo, exposures
 
 
@@ -33,6 +34,7 @@ def main(ctx: click.Context, repo: str | None, collection: str | None, run_name:
     launch_app(repo=repo, collection=collection, run_name=run_name, theme=theme, mouse=not no_mouse)
 
 
-for command in (demo, collections, exposures, extract, merge, missing, stats, cuts, runs, compare, open_files):
+for command in (demo, collections, exposures, extract, merge, missing, stats, cuts, runs, compare, plot,
+                open_files):
     main.add_command(command)
 main.add_command(columns)
