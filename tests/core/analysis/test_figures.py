@@ -170,3 +170,11 @@ def test_a_figure_replaces_a_file_whole_and_a_failed_write_leaves_none(results, 
     assert target.read_bytes().startswith(b"\x89PNG") and [p.name for p in tmp_path.iterdir()] == ["old.png"]
     with pytest.raises(OutputError, match="does not exist"):
         write_figure(figure_data(results, FigureSpec("series", PWV)), tmp_path / "no" / "f.png")
+
+
+def test_many_points_are_one_image_in_vector_files_and_few_are_markers(results, tmp_path):
+    many = pd.concat([results] * 5, ignore_index=True)
+    big = write_figure(figure_data(many, FigureSpec("series", PWV)), tmp_path / "many.svg").read_text()
+    small = write_figure(figure_data(results, FigureSpec("series", PWV)), tmp_path / "few.svg").read_text()
+    assert big.count("<image") == 1 and "DATE-OBS (UTC)" in big
+    assert "<image" not in small and small.count("<use") >= figure_data(results, FigureSpec("series", PWV)).drawn
