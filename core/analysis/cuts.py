@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput
 from ..tables.expressions import parse_expression
-from .named_files import NamedFile, check_name
+from .named_files import NamedExpression, check_name, expression_file
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(NamedExpression):
     """A saved quality cut."""
 
-    name: str
-    expression: str
-    description: str = ""
 
-
-def _read(name: str, entry, source: Path) -> Cut:
-    if not isinstance(entry, dict) or not isinstance(entry.get("expression"), str):
-        raise BadInput(f"quality cut {name!r} in {source} has no expression; fix or remove it.")
-    return Cut(name, entry["expression"], str(entry.get("description", "")))
-
-
-def _write(cut: Cut) -> dict:
-    return {"expression": cut.expression, **({"description": cut.description} if cut.description else {})}
-
-
-CUTS = NamedFile("quality cut", "cuts.toml", _read, _write, "none is saved yet; add one with `spectui cuts add`.")
+CUTS = expression_file(Cut, "quality cut", "cuts.toml", "none is saved yet; add one with `spectui cuts add`.")
 
 
 def cuts_path() -> Path:
@@ -51,11 +35,8 @@ def add_cut(name: str, expression: str, description: str = "", *, replace: bool 
             path: Path | None = None) -> Cut:
     """Check and save a cut; an existing name is only overwritten with `replace`."""
     check_name(name, "cut")
-    if not expression.strip():
-        raise BadInput("a quality cut needs an expression, e.g. 'CHI2_FIT<30 & PSF_REG>1e-2'.")
-    parse_expression(expression)
-    cut = Cut(name, expression.strip(), description)
-    return CUTS.add(name, cut, lambda old: old.expression, replace=replace, path=path)
+    return CUTS.add_expression(Cut(name, expression, description), "CHI2_FIT<30 & PSF_REG>1e-2", replace=replace,
+                               path=path)
 
 
 def remove_cut(name: str, path: Path | None = None) -> Cut:

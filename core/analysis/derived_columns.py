@@ -7,36 +7,19 @@ They are added in the order they were saved, so a later one may use an earlier o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput
-from ..tables.expressions import UnknownColumn, column_values, parse_expression
-from .named_files import NamedFile, check_name
+from ..tables.expressions import UnknownColumn, column_values
+from .named_files import NamedExpression, check_name, expression_file
 
 
-@dataclass(frozen=True)
-class DerivedColumn:
+class DerivedColumn(NamedExpression):
     """A saved column computed from the others by an expression."""
 
-    name: str
-    expression: str
-    description: str = ""
 
-
-def _read(name: str, entry, source: Path) -> DerivedColumn:
-    if not isinstance(entry, dict) or not isinstance(entry.get("expression"), str):
-        raise BadInput(f"derived column {name!r} in {source} has no expression; fix or remove it.")
-    return DerivedColumn(name, entry["expression"], str(entry.get("description", "")))
-
-
-def _write(column: DerivedColumn) -> dict:
-    return {"expression": column.expression,
-            **({"description": column.description} if column.description else {})}
-
-
-DERIVED = NamedFile("derived column", "columns.toml", _read, _write,
-                    "none is saved yet; add one with `spectui columns add`.", order=None)
+DERIVED = expression_file(DerivedColumn, "derived column", "columns.toml",
+                          "none is saved yet; add one with `spectui columns add`.", order=None)
 
 
 def load_derived_columns(path: Path | None = None) -> dict[str, DerivedColumn]:
@@ -48,11 +31,8 @@ def add_derived_column(name: str, expression: str, description: str = "", *, rep
                        path: Path | None = None) -> DerivedColumn:
     """Check the expression's syntax and save the column; an existing name is only changed with `replace`."""
     check_name(name, "derived column")
-    if not expression.strip():
-        raise BadInput("a derived column needs an expression, e.g. '`PWV [mm]_spectrum` - `PWV [mm]_spectrogram`'.")
-    parse_expression(expression)
-    column = DerivedColumn(name, expression.strip(), description)
-    return DERIVED.add(name, column, lambda old: old.expression, replace=replace, path=path)
+    return DERIVED.add_expression(DerivedColumn(name, expression, description),
+                                  "`PWV [mm]_spectrum` - `PWV [mm]_spectrogram`", replace=replace, path=path)
 
 
 def remove_derived_column(name: str, path: Path | None = None) -> DerivedColumn:

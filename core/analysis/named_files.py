@@ -13,8 +13,18 @@ from pathlib import Path
 
 from ..config import config_dir, load_config, write_toml
 from ..errors import BadInput
+from ..tables.expressions import parse_expression
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+@dataclass(frozen=True)
+class NamedExpression:
+    """A table expression saved under a name, with what it is for (a quality cut, a derived column)."""
+
+    name: str
+    expression: str
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,15 +58,19 @@ class NamedFile:
         names = list(entries) if self.order is None else sorted(entries, key=self.order)
         write_toml({name: self.write(entries[name]) for name in names}, self.path(path))
 
-    def add(self, name: str, entry, summary: str, *, replace: bool = False, path: Path | None = None):
-        """Save `entry` as `name` and return it; an existing name (shown by its `summary`) only with `replace`."""
+    def add_expression(self, entry: NamedExpression, example: str, *, replace: bool = False,
+                       path: Path | None = None):
+        """Check `entry`'s expression (its syntax) and save it; an existing name is only changed with `replace`."""
+        if not entry.expression.strip():
+            raise BadInput(f"a {self.what} needs an expression, e.g. {example!r}.")
+        parse_expression(entry.expression)
         entries = self.load(path)
-        if name in entries and not replace:
-            raise BadInput(f"a {self.what} named {name!r} exists ({summary(entries[name])}); "
+        if entry.name in entries and not replace:
+            raise BadInput(f"a {self.what} named {entry.name!r} exists ({entries[entry.name].expression}); "
                            "pass --replace to change it.")
-        entries[name] = entry
+        entries[entry.name] = type(entry)(entry.name, entry.expression.strip(), entry.description)
         self.save(entries, path)
-        return entry
+        return entries[entry.name]
 
     def remove(self, name: str, path: Path | None = None):
         """Delete one entry and return it."""
@@ -81,3 +95,18 @@ def check_name(name: str, what: str) -> None:
     """Refuse names that would not read back cleanly as TOML keys or command-line words."""
     if not NAME.fullmatch(name or ""):
         raise BadInput(f"bad {what} name {name!r}: use letters, digits, '_', '.' or '-'.")
+
+
+def expression_file(kind: type[NamedExpression], what: str, file_name: str, when_empty: str,
+                    order: Callable[[str], object] | None = str) -> NamedFile:
+    """The NamedFile of one kind of named expression: each entry an expression and an optional description."""
+
+    def read(name: str, entry, source: Path) -> NamedExpression:
+        if not isinstance(entry, dict) or not isinstance(entry.get("expression"), str):
+            raise BadInput(f"{what} {name!r} in {source} has no expression; fix or remove it.")
+        return kind(name, entry["expression"], str(entry.get("description", "")))
+
+    def write(item: NamedExpression) -> dict:
+        return {"expression": item.expression, **({"description": item.description} if item.description else {})}
+
+    return NamedFile(what, file_name, read, write, when_empty, order)
