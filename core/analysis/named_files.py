@@ -26,6 +26,10 @@ class NamedExpression:
     expression: str
     description: str = ""
 
+    def line(self) -> str:
+        """Name, expression and description on one tab-separated line, as `list` commands print them."""
+        return f"{self.name}\t{self.expression}" + (f"\t# {self.description}" if self.description else "")
+
 
 @dataclass(frozen=True)
 class NamedFile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .columns import named_expression_arguments
 from .options import (
     aligned_lines,
     check_run_agrees,
@@ -195,15 +196,11 @@ def cuts_list() -> None:
     if not saved:
         say("no quality cut saved yet; add one with `spectui cuts add NAME EXPRESSION`.")
     for cut in saved.values():
-        click.echo(f"{cut.name}\t{cut.expression}" + (f"\t# {cut.description}" if cut.description else ""))
+        click.echo(cut.line())
 
 
 @cuts.command("add")
-@click.argument("name")
-@click.argument("expression")
-@click.option("--description", "-d", default="", help="What the cut is for.")
-@click.option("--replace", is_flag=True, help="Overwrite a cut of the same name.")
-@click.option("--check", "check_file", metavar="FILE", help="Also check it against a results file's columns.")
+@named_expression_arguments("cut", "Also check it against a results file's columns.")
 def cuts_add(name: str, expression: str, description: str, replace: bool, check_file: str | None) -> None:
     """Save EXPRESSION as the quality cut NAME."""
     from spectui.core.analysis.cuts import add_cut

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from .options import say
+
+
+def named_expression_arguments(what: str, check_help: str) -> Callable[[Callable], Callable]:
+    """NAME, EXPRESSION, --description, --replace and --check: how a named expression (a cut, a column) is added."""
+
+    def decorate(func: Callable) -> Callable:
+        func = click.option("--check", "check_file", metavar="FILE", help=check_help)(func)
+        func = click.option("--replace", is_flag=True, help=f"Overwrite a {what} of the same name.")(func)
+        func = click.option("--description", "-d", default="", help=f"What the {what} is for.")(func)
+        return click.argument("name")(click.argument("expression")(func))
+
+    return decorate
 
 
 @click.group()
@@ -22,16 +36,11 @@ def columns_list() -> None:
     if not saved:
         say("no derived column saved yet; add one with `spectui columns add NAME EXPRESSION`.")
     for column in saved.values():
-        click.echo(f"{column.name}\t{column.expression}"
-                   + (f"\t# {column.description}" if column.description else ""))
+        click.echo(column.line())
 
 
 @columns.command("add")
-@click.argument("name")
-@click.argument("expression")
-@click.option("--description", "-d", default="", help="What the column holds.")
-@click.option("--replace", is_flag=True, help="Change the derived column of the same name.")
-@click.option("--check", "check_file", metavar="FILE", help="Also compute it on a results file first.")
+@named_expression_arguments("derived column", "Also compute it on a results file first.")
 def columns_add(name: str, expression: str, description: str, replace: bool, check_file: str | None) -> None:
     """Save EXPRESSION as the derived column NAME, e.g. airmass '1/cos(radians(ex_zenith_angle))'."""
     from spectui.core.analysis.derived_columns import DerivedColumn, add_derived_column, derived_values
