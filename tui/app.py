@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from spectui.core.errors import BadInput, SpectuiError, UnknownCollection
+from spectui.core.settings import ANIMATION_LEVELS, Settings, read_settings
 from spectui.themes.builtin import SPECTUI_THEMES, stylesheet_path
 from spectui.themes.names import DEFAULT_THEME
 from spectui.themes.user_themes import load_user_themes
@@ -25,8 +26,6 @@ from .long_lived import freeze_long_lived_objects
 from .ordered_keys import OrderedKeysApp
 from .screens.registry import SCREENS, SCREENS_BY_NAME
 from .widgets.fastdatatable_version import warn_if_untested
-
-ANIMATION_LEVELS = ("none", "basic", "full")
 
 
 class SpectuiApp(OrderedKeysApp):
@@ -56,11 +55,11 @@ class SpectuiApp(OrderedKeysApp):
         self.set_reactive(SpectuiApp.collection, collection)
         self.set_reactive(SpectuiApp.run_name, run_name)
         self.startup_problems: list[str] = []
-        self.config = self._read_config()
-        self.user_keymap = self._keymap_from_config()
+        self.settings = self._read_settings()
+        self.user_keymap = dict(self.settings.keymap)
         self.animation_level = self._animation_level()
         self.theme = self._choose_theme(theme_name)
-        self._saved_theme = self.config.get("theme")
+        self._saved_theme = self.settings.theme
         self._butler = None
         self._butler_lock = threading.Lock()
         self._screens: dict[str, Screen] = {}
@@ -70,28 +69,16 @@ class SpectuiApp(OrderedKeysApp):
 
     # Configuration
 
-    def _read_config(self) -> dict:
-        from spectui.core.config import load_config
-
-        try:
-            return load_config()
-        except SpectuiError as exc:
-            self.startup_problems.append(f"{exc.message} Using the defaults.")
-            return {}
-
-    def _keymap_from_config(self) -> dict[str, str]:
-        keymap = self.config.get("keymap", {})
-        if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-            self.startup_problems.append(
-                '[keymap] must map binding ids to keys, e.g. "table.filter" = "ctrl+l".')
-            return {}
-        return {str(k): v for k, v in keymap.items()}
+    def _read_settings(self) -> Settings:
+        settings, problems = read_settings()
+        self.startup_problems.extend(f"{problem} Using the defaults." for problem in problems)
+        return settings
 
     def _animation_level(self) -> str:
-        level = self.config.get("animation") or os.environ.get("TEXTUAL_ANIMATIONS") or "none"
+        level = self.settings.animation or os.environ.get("TEXTUAL_ANIMATIONS") or "none"
         if level not in ANIMATION_LEVELS:
             choices = ", ".join(ANIMATION_LEVELS)
-            self.startup_problems.append(f"animation must be one of {choices} (got {level!r}).")
+            self.startup_problems.append(f"TEXTUAL_ANIMATIONS must be one of {choices} (got {level!r}).")
             return "none"
         return level
 
@@ -103,7 +90,7 @@ class SpectuiApp(OrderedKeysApp):
         themes, problems = load_user_themes(config_dir() / "themes")
         for theme in themes:
             self.register_theme(theme)
-        wanted = requested or self.config.get("theme") or DEFAULT_THEME
+        wanted = requested or self.settings.theme or DEFAULT_THEME
         if wanted not in self.available_themes:
             problems.append(f"unknown theme {wanted!r}; themes: {', '.join(sorted(self.available_themes))}.")
             wanted = DEFAULT_THEME

@@ -225,6 +225,8 @@ def test_no_first_frame_when_it_could_not_be_exact(files, tmp_path, config_dir, 
     assert first_frame_theme(None) == "spectui-dark" and first_frame_theme("spectui-light") == "spectui-light"
     (config_dir / "config.toml").write_text('theme = "spectui-high-contrast"\n')
     assert first_frame_theme(None) == "spectui-high-contrast"
+    (config_dir / "config.toml").write_text('theme = ["spectui-light"]\n')
+    assert first_frame_theme(None) is None and first_frame_theme("someone-elses-theme") is None
     (config_dir / "themes").mkdir()
     (config_dir / "themes" / "mine.toml").write_text('name = "mine"\nprimary = "#123456"\n')
     assert first_frame_theme(None) is None

@@ -7,7 +7,7 @@ import threading
 from spectui.core.butler.repo import local_repo_problem
 from spectui.core.errors import RepoNotFound
 
-from .options import resolve_repo, say
+from .options import configured_repo, say
 
 
 def launch_app(*, repo: str | None, collection: str | None, run_name: str | None, theme: str | None,
@@ -44,18 +44,21 @@ def launch_app(*, repo: str | None, collection: str | None, run_name: str | None
 
 
 def repo_or_demo(repo: str | None) -> str:
-    """The repository to open: the given or configured one, else the demo (built once, on the first run)."""
-    from spectui.core.errors import BadInput
+    """The repository to open: the given or configured one, else the demo (built once, on the first run).
 
-    try:
-        return resolve_repo(repo)
-    except BadInput:
-        from spectui.core.demo.build import build_demo, default_demo_path
+    A configuration that cannot be read stops here with its one line, rather than building the demo.
+    """
+    configured = configured_repo(repo)
+    if configured:
+        return configured
+    from spectui.core.demo.build import build_demo, default_demo_path, is_demo_repo
 
+    demo = default_demo_path()
+    if not is_demo_repo(demo):
         say("no repository configured: building the demo repository (once)...")
-        repo_path = str(build_demo(default_demo_path(), progress=say))
-        say(f"demo repository ready at {repo_path}")
-        return repo_path
+        demo = build_demo(demo, progress=say)
+        say(f"demo repository ready at {demo}")
+    return str(demo)
 
 
 class SavedListReader:

@@ -60,15 +60,18 @@ def output_help(what: str) -> str:
             "stdout.")
 
 
+def configured_repo(repo: str | None) -> str | None:
+    """The repository named by --repo, then SPECTUI_REPO, then the settings; None when none names one."""
+    from spectui.core.settings import load_settings
+
+    return repo or os.environ.get("SPECTUI_REPO") or load_settings().repo
+
+
 def resolve_repo(repo: str | None) -> str:
     """The repository to use: --repo, then SPECTUI_REPO, then the configured one, then the built demo."""
-    from spectui.core.config import load_config
-
-    if repo:
-        return repo
-    configured = os.environ.get("SPECTUI_REPO") or load_config().get("repo")
+    configured = configured_repo(repo)
     if configured:
-        return str(configured)
+        return configured
     from spectui.core.demo.build import default_demo_path, is_demo_repo
 
     demo = default_demo_path()

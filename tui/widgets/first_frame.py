@@ -312,7 +312,11 @@ class HeldTerminal:
 
 
 def first_frame_theme(requested: str | None) -> str | None:
-    """The theme the app will start with, when it is sure to be a built-in one; else None."""
+    """The theme the app will start with, when it is sure to be a built-in one; else None.
+
+    The configuration file's theme is read here as plain TOML: the settings model would first import pydantic,
+    which takes longer than drawing the frame.
+    """
     from spectui.core.config import config_dir, load_config
     from spectui.core.errors import SpectuiError
     from spectui.themes.names import DEFAULT_THEME
@@ -323,7 +327,8 @@ def first_frame_theme(requested: str | None) -> str | None:
         configured = load_config().get("theme")
     except SpectuiError:
         return None
-    return requested or configured or DEFAULT_THEME
+    theme = requested or configured or DEFAULT_THEME
+    return theme if isinstance(theme, str) and theme in PALETTES else None
 
 
 def draw_first_frame(first: FirstRows, paths: list[Path], theme: str | None) -> HeldTerminal | None:

@@ -14,6 +14,7 @@ from spectui.core.butler.exposures import ExposureSelection, parse_day_obs, quer
 from spectui.core.butler.repo import butler_errors, open_repo
 from spectui.core.config import load_config
 from spectui.core.errors import BadQuery, RegistryUnavailable, SpectuiError
+from spectui.core.settings import Settings, load_settings
 from spectui.core.tables.table_io import read_table
 from spectui.core.tables.views import default_export_path
 
@@ -91,6 +92,12 @@ def test_config_files(tmp_path, payload):
         assert str(path) in exc.message
     else:
         assert isinstance(config, dict)
+    try:
+        settings = load_settings(path)
+    except SpectuiError as exc:
+        assert f"configuration {path}" in exc.message and "\n" not in exc.message
+    else:
+        assert isinstance(settings, Settings)
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
