@@ -1,4 +1,4 @@
-"""What every spectui screen shares: errors become notifications, actions are in the palette."""
+"""What every spectui screen shares: errors become notifications, worker results come back as messages."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import functools
 from collections.abc import Callable, Iterator
 
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from spectui.core.errors import SpectuiError
 
@@ -26,10 +27,45 @@ def reports_errors(action: Callable) -> Callable:
     return wrapper
 
 
+class Delivered(Message, bubble=False):
+    """A worker's result on its way to the screen that started it (a newer worker of its group wins)."""
+
+    def __init__(self, worker: Worker, callback: Callable, args: tuple) -> None:
+        super().__init__()
+        self.worker, self.callback, self.args = worker, callback, args
+
+
 class SpectuiScreen(Screen):
     """A screen whose failed workers are reported and whose described bindings are in the command palette."""
 
     HELP = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._newest: dict[str, Worker] = {}
+
+    def run_worker(self, work, *args, **kwargs) -> Worker:
+        """Start a worker, which becomes the newest of its group (its kind of result)."""
+        worker = super().run_worker(work, *args, **kwargs)
+        self._newest[worker.group] = worker
+        return worker
+
+    def deliver(self, callback: Callable, *args) -> None:
+        """From a worker: have this screen run `callback(*args)` while open and nothing newer is asked."""
+        self.post_message(Delivered(get_current_worker(), callback, args))
+
+    def is_newest(self, worker: Worker) -> bool:
+        """Whether `worker` is the latest of its group and was not cancelled."""
+        return self._newest.get(worker.group) is worker and not worker.is_cancelled
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the screen is on the stack or installed for later (a closed one loses its widgets)."""
+        return self.is_mounted and (self in self.app.screen_stack or self.app.is_screen_installed(self))
+
+    def on_delivered(self, message: Delivered) -> None:
+        if self.is_open and self.is_newest(message.worker):
+            message.callback(*message.args)
 
     def key_waits(self, key: str) -> bool:
         """Whether `key`, typed ahead, must wait for data this screen is about to show (none by default)."""

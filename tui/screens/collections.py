@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Label, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from spectui.core.analysis.runs import Run
 from spectui.core.butler.collection_search import same_repo, search_pattern
@@ -114,8 +114,7 @@ class CollectionsScreen(SpectuiScreen):
             runs = []
         with self.app.butler() as butler:
             everything = list_collections(butler)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._have_everything, everything, runs)
+        self.deliver(self._have_everything, everything, runs)
 
     def _have_everything(self, everything: list[CollectionSummary], runs: list[Run]) -> None:
         from spectui.core.butler.collection_list import starting_search
@@ -223,8 +222,7 @@ class CollectionsScreen(SpectuiScreen):
 
         with self.app.butler() as butler:
             found = add_dataset_types(butler, wanted)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._have_summaries, found)
+        self.deliver(self._have_summaries, found)
 
     def _have_summaries(self, found: list[CollectionSummary]) -> None:
         self.summaries.update((summary.name, summary) for summary in found)
@@ -261,8 +259,8 @@ class CollectionsScreen(SpectuiScreen):
 
         with self.app.butler() as butler:
             counted = search_collections(butler, name, counts=True)
-        if counted and not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_counts, counted[0])
+        if counted:
+            self.deliver(self._show_counts, counted[0])
 
     def _show_counts(self, summary: CollectionSummary) -> None:
         if isinstance(self.highlighted, CollectionSummary) and self.highlighted.name == summary.name:

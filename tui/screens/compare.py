@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Label
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState
 
 from spectui.core.analysis.run_sides import Comparison, RunSide
 from spectui.core.errors import BadInput
@@ -25,6 +25,7 @@ from .base import SpectuiScreen, reports_errors
 
 DIFFERENCE_BINS = 30
 CHANGES = ("gained", "lost", "improved", "degraded", "same")
+BUSY_GROUPS = ("compare", "compare-choices")
 
 
 class CompareScreen(SpectuiScreen):
@@ -92,15 +93,13 @@ class CompareScreen(SpectuiScreen):
     def _list_choices(self, key: str) -> None:
         from spectui.core.analysis.run_sides import side_choices
 
-        try:
-            with self.app.butler() as butler:
-                choices = side_choices(butler)
-        finally:
-            self.app.call_from_thread(self.query_one(BusyLine).stop)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._pick, key, choices)
+        with self.app.butler() as butler:
+            choices = side_choices(butler)
+        self.deliver(self._pick, key, choices)
 
     def _pick(self, key: str, choices: list[str]) -> None:
+        self.query_one(BusyLine).stop()
+
         def chosen(name: str | None) -> None:
             if name:
                 self.names[key] = name
@@ -131,14 +130,10 @@ class CompareScreen(SpectuiScreen):
         from spectui.core.analysis.result_files import read_results
         from spectui.core.analysis.run_sides import compare_sides, resolve_side
 
-        try:
-            sides = {key: resolve_side(name, self.app.repo) for key, name in names.items()}
-            comparison = compare_sides(sides["a"], sides["b"], self._butler_for, current_selection(self.app))
-            results = {key: read_results(side.results) for key, side in sides.items() if side.results}
-        finally:
-            self.app.call_from_thread(self.query_one(BusyLine).stop)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._compared, sides, comparison, results)
+        sides = {key: resolve_side(name, self.app.repo) for key, name in names.items()}
+        comparison = compare_sides(sides["a"], sides["b"], self._butler_for, current_selection(self.app))
+        results = {key: read_results(side.results) for key, side in sides.items() if side.results}
+        self.deliver(self._compared, sides, comparison, results)
 
     @contextlib.contextmanager
     def _butler_for(self, repo: str):
@@ -152,6 +147,7 @@ class CompareScreen(SpectuiScreen):
             yield open_repo(repo)
 
     def _compared(self, sides: dict[str, RunSide], comparison: Comparison, results: dict) -> None:
+        self.query_one(BusyLine).stop()
         self.sides, self.comparison, self.results = sides, comparison, results
         self._show_sides()
         changes = self.query_one("#compare-changes", Label)
@@ -215,8 +211,10 @@ class CompareScreen(SpectuiScreen):
         values = differences(a, b, parameter)
         hist = grouped_histogram(pd.DataFrame({f"{parameter} (B - A)": values}), f"{parameter} (B - A)",
                                  bins=DIFFERENCE_BINS)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.query_one(Chart).show, histogram_drawing(hist))
+        self.deliver(self._show_difference, hist)
+
+    def _show_difference(self, hist) -> None:
+        self.query_one(Chart).show(histogram_drawing(hist))
 
     # Lists of exposures
 
@@ -242,3 +240,9 @@ class CompareScreen(SpectuiScreen):
     def action_close(self) -> None:
         """Back to the previous screen."""
         self.app.go_back()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)
+        failed = event.state == WorkerState.ERROR and self.is_newest(event.worker)
+        if failed and event.worker.group in BUSY_GROUPS:
+            self.query_one(BusyLine).stop()

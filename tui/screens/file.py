@@ -85,7 +85,7 @@ class FileScreen(TableScreen):
         table = self.opened.read_all()
         display = ArrowDisplay(table)
         view = TableView(to_frame(table), key=self.opened.key)
-        self.app.call_from_thread(self._view_ready, view, display)
+        self.deliver(self._view_ready, view, display)
 
     def _view_ready(self, view, display: ArrowDisplay) -> None:
         self.display_table, self.view = display, view
@@ -100,7 +100,9 @@ class FileScreen(TableScreen):
 
     @property
     def view_coming(self) -> bool:
-        return self.view_worker is None or not self.view_worker.is_finished
+        """Whether the full view is still on its way (its worker has not failed nor been cancelled)."""
+        worker = self.view_worker
+        return worker is None or worker.state not in (WorkerState.ERROR, WorkerState.CANCELLED)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "columns":

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Grid
 from textual.widgets import Footer, Label, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from spectui.core.analysis.plot_data import GROUPINGS, GroupedHistogram, Series
 from spectui.core.errors import BadInput
@@ -144,24 +144,14 @@ class HistogramScreen(SpectuiScreen):
         found = path or existing_results(collection, run_name)
         if found is None:
             where = proposed_output(collection, run_name)
-            self.app.call_from_thread(self._say_only, f"No results table for {collection} ({where} does "
-                                      "not exist): extract it on the Extraction screen (3), or open a file "
-                                      "with o.")
+            self.deliver(self._say_only, f"No results table for {collection} ({where} does not exist): "
+                         "extract it on the Extraction screen (3), or open a file with o.")
             return
-        frame = read_results(found)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._table_ready, frame, found.name)
-
-    @property
-    def closing(self) -> bool:
-        """Whether the screen has left the app (its widgets may be gone already): late answers are dropped."""
-        return self not in self.app.screen_stack
+        self.deliver(self._table_ready, read_results(found), found.name)
 
     def _table_ready(self, frame, source: str) -> None:
         from spectui.core.analysis.plot_data import numeric_columns
 
-        if self.closing:
-            return
         self.table, self.source = frame, source
         self.refresh_bindings()
         columns = numeric_columns(frame)
@@ -198,13 +188,10 @@ class HistogramScreen(SpectuiScreen):
         else:
             data = plot_data.cumulative_series(table, by if by in ("filter", "target") else "none", mask)
         passing = int(mask.sum()) if mask is not None else len(table)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._computed, Figure(spec, data, passing, len(table)))
+        self.deliver(self._computed, Figure(spec, data, passing, len(table)))
 
     def _computed(self, figure: Figure) -> None:
-        """Show the figure computed in the worker, unless another was asked for since or the screen closed."""
-        if figure.spec != self.spec or self.closing:
-            return
+        """Show the figure computed in the worker."""
         self.figure = figure
         self.message = ""
         self.present()
@@ -264,8 +251,6 @@ class HistogramScreen(SpectuiScreen):
 
     def _say_only(self, message: str) -> None:
         """Show a message instead of a plot."""
-        if self.closing:
-            return
         self.message = message
         body = self.query_one("#histogram-body", Container)
         body.remove_children()

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Label
-from textual.worker import get_current_worker
 
 from spectui.core.errors import SpectuiError
 from spectui.core.extraction.extract_rows import SKIPPED_HEADER_KEYS
@@ -125,21 +124,16 @@ class SpectrumScreen(SpectuiScreen):
     def _read(self, visit: int) -> None:
         from spectui.core.extraction.visit_files import read_visit_outputs, visit_locations
 
-        worker = get_current_worker()
         try:
             with self.app.butler() as butler:
                 locations = visit_locations(butler, self.collection, visit)
             outputs = read_visit_outputs(visit, locations)
         except SpectuiError as exc:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._failed, visit, exc)
+            self.deliver(self._failed, exc)
             return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, outputs)
+        self.deliver(self._show, outputs)
 
     def _show(self, outputs: VisitOutputs) -> None:
-        if outputs.visit != self.visit:
-            return
         self.shown = outputs
         spectrum = outputs.spectrum
         chart = self.query_one(Chart)
@@ -152,11 +146,10 @@ class SpectrumScreen(SpectuiScreen):
         self.query_one(RowTable).show_rows(["parameter", "value"], parameter_rows(outputs))
         self._say("; ".join(outputs.problems))
 
-    def _failed(self, visit: int, error: SpectuiError) -> None:
-        if visit == self.visit:
-            self.query_one(Chart).show(None)
-            self.query_one(RowTable).clear()
-            self._say(error.message)
+    def _failed(self, error: SpectuiError) -> None:
+        self.query_one(Chart).show(None)
+        self.query_one(RowTable).clear()
+        self._say(error.message)
         self.app.report(error)
 
     def action_flip(self, step: int) -> None:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Label
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from spectui.core.analysis.status import SUMMARY_COUNTS
 from spectui.core.analysis.status_view import FIELDS, StatusFilter
@@ -26,6 +26,7 @@ from .base import SpectuiScreen, reports_errors
 ANY = "(any)"
 CLIPBOARD_LIMIT = 100_000
 LOAD_GROUP = "status-load"
+MERGE_GROUP = "status-merge"
 
 
 class StatusScreen(SpectuiScreen):
@@ -105,8 +106,7 @@ class StatusScreen(SpectuiScreen):
 
         with self.app.butler() as butler:
             status = exposure_status(butler, collection, selection)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, status)
+        self.deliver(self._loaded, status)
 
     def _loaded(self, status) -> None:
         self.query_one(BusyLine).stop()
@@ -116,9 +116,12 @@ class StatusScreen(SpectuiScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)
+        merge_failed = event.worker.group == MERGE_GROUP and event.state == WorkerState.ERROR
         if event.worker.group == LOAD_GROUP and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             self.query_one(BusyLine).stop()
             self._counts("could not read the statuses (see the message); r tries again")
+        elif merge_failed and self.is_newest(event.worker):
+            self.query_one(BusyLine).stop()
 
     def narrow(self, chosen: StatusFilter) -> None:
         """Summarise the rows matching `chosen` in a worker."""
@@ -133,8 +136,7 @@ class StatusScreen(SpectuiScreen):
 
         summary = narrowed_summary(status, chosen, by_filter)
         nights, counts = night_counts(status, chosen)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._summarised, chosen, by_filter, summary, nights, counts)
+        self.deliver(self._summarised, chosen, by_filter, summary, nights, counts)
 
     def _summarised(self, chosen: StatusFilter, by_filter: bool, summary, nights, counts) -> None:
         self.chosen, self.by_filter, self.summary = chosen, by_filter, summary
@@ -276,31 +278,27 @@ class StatusScreen(SpectuiScreen):
         self.query_one(BusyLine).start("merging the results with the exposure list")
         run_name = self.app.run_name
         self.run_worker(lambda: self._merge(collection, run_name, selection), thread=True, exclusive=True,
-                        group="status-merge", exit_on_error=False, description="Merging")
+                        group=MERGE_GROUP, exit_on_error=False, description="Merging")
 
     def _merge(self, collection: str, run_name: str | None, selection) -> None:
         from spectui.core.analysis.merge import merge_results
         from spectui.core.analysis.result_files import existing_results, proposed_output, read_results
         from spectui.core.butler.exposures import query_exposures
 
-        try:
-            path = existing_results(collection, run_name)
-            if path is None:
-                where = proposed_output(collection, run_name)
-                raise BadInput(f"no results table for {collection} ({where}): extract it on the Extraction "
-                               "screen (3) first.")
-            results = read_results(path)
-            with self.app.butler() as butler:
-                exposures = query_exposures(butler, selection)
-            merged = merge_results(results, exposures, how="right")
-        finally:
-            self.app.call_from_thread(self.query_one(BusyLine).stop)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._merged, merged, path.name)
+        path = existing_results(collection, run_name)
+        if path is None:
+            where = proposed_output(collection, run_name)
+            raise BadInput(f"no results table for {collection} ({where}): extract it on the Extraction "
+                           "screen (3) first.")
+        results = read_results(path)
+        with self.app.butler() as butler:
+            exposures = query_exposures(butler, selection)
+        self.deliver(self._merged, merge_results(results, exposures, how="right"), path.name)
 
     def _merged(self, merged, name: str) -> None:
         from .results import ResultsScreen
 
+        self.query_one(BusyLine).stop()
         self.app.push_screen(ResultsScreen(merged, collection=self.app.collection,
                                            title=f"Merged: {name} × exposures", export_stem="merged"))
 
