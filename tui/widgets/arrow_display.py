@@ -139,11 +139,12 @@ def display_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
 def iso_times(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """UTC or naive times as ISO 8601 text to the millisecond, UTC ones ending in Z.
 
-    Arrow's cast to text is several times faster than its strftime, which for UTC times looks up the zone.
+    Arrow's cast to text is several times faster than its strftime, which for UTC times looks up the zone. Only
+    options are passed, no values: converting a Python value would import pandas.
     """
     text = column.cast(pa.timestamp("ms"), safe=False).cast(pa.string())
-    text = pc.replace_substring(text, " ", "T", max_replacements=1)
-    return pc.binary_join_element_wise(text, "Z", "") if column.type.tz else text
+    text = pc.replace_substring(text, pattern=" ", replacement="T", max_replacements=1)
+    return pc.replace_substring_regex(text, pattern="$", replacement="Z") if column.type.tz else text
 
 
 def float_values(column: pa.ChunkedArray) -> np.ndarray:
