@@ -27,7 +27,7 @@ from monkey_support import (
     launched,
     typed,
 )
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Footer
 from tui_support import open_exposures, wait_for
 
@@ -425,6 +425,20 @@ async def test_paging_the_palette_as_a_new_search_shows_its_results_does_not_cra
             await pilot.press("down", "x")
             await burst(pilot, "ctrl+shift+a", "c", "pageup")
             assert app.is_running, f"round {round_ + 1}"
+
+
+async def test_palette_results_found_once_its_list_is_gone_fail_no_worker(demo_repo, guarded):
+    """Found by the monkey (first state, 120x40, seed 154990405): a search still running as the palette was taken
+    down showed its results on a list already removed, and its worker failed with NoMatches."""
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=SIZES[1]) as pilot:
+        await pilot.press("ctrl+p", *typed("expo"))
+        palette = app.screen
+        await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 0)
+        await palette.query_one(CommandList).remove()
+        palette._list_visible = not palette._list_visible
+        await pilot.pause()
+        assert app.is_running and app.screen is palette
 
 
 async def test_a_histogram_computed_while_its_screen_closes_fails_no_worker(latest_results,  # noqa: F811
