@@ -27,8 +27,10 @@ NAMESPACE = "spectui_demo"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Tests marked `both_registries` that use the demo repository run once on each registry."""
-    if metafunc.definition.get_closest_marker("both_registries") and "demo_repo" in metafunc.fixturenames:
+    """Tests marked `both_registries` that use the demo repository run once on each registry, but for those
+    marked `sqlite_only` (they edit the registry's file)."""
+    marked = metafunc.definition.get_closest_marker
+    if marked("both_registries") and not marked("sqlite_only") and "demo_repo" in metafunc.fixturenames:
         metafunc.parametrize("registry", REGISTRIES, indirect=True, scope="session")
 
 

@@ -36,6 +36,7 @@ def test_every_demo_file_is_where_the_butler_says(butler):
         assert all(Path(path).is_file() for _, found in located for path in found.values())
 
 
+@pytest.mark.sqlite_only
 def test_refs_without_a_record_and_other_datastores_go_through_get_many_uris(demo_repo, tmp_path):
     repo = copy_repo(demo_repo, tmp_path / "repo")
     butler = open_repo(repo)

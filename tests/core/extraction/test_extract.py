@@ -327,6 +327,7 @@ def test_a_header_key_spelled_like_a_legacy_column_is_refused(crafted, tmp_path)
         extract(repo, RUN_320, legacy_names=True)
 
 
+@pytest.mark.sqlite_only
 def test_misplaced_missing_and_unrecorded_files_fail_their_visit(crafted, tmp_path):
     import sqlite3
 
@@ -383,6 +384,7 @@ def test_progress_names_every_failure_even_in_a_burst(demo_repo, demo_manifest, 
     assert all("neither FITS nor JSON" in named[visit] for visit in damaged)
 
 
+@pytest.mark.sqlite_only
 def test_a_worker_that_cannot_open_the_registry_says_so_in_one_line(demo_repo, tmp_path):
     from spectui.core.butler.repo import open_repo
     from spectui.core.errors import RegistryUnavailable
