@@ -89,7 +89,7 @@ class OrderedKeysApp(App):
         A key that quits goes before the others. A paste outside a text box becomes its keys, as if typed.
         """
         held = self._held_input
-        quitting = next((event for event in held if self._quits(event)), None)
+        quitting = self._quitting(held)
         if quitting is not None:
             held.clear()
             return quitting
@@ -103,12 +103,14 @@ class OrderedKeysApp(App):
             return None
         return held.popleft()
 
-    def _quits(self, event: events.Event) -> bool:
-        """Whether the event is a key bound to quitting the app."""
-        if not isinstance(event, events.Key):
-            return False
-        active = self.screen.active_bindings.get(event.key)
-        return active is not None and active.binding.action == "quit"
+    def _quitting(self, held) -> events.Key | None:
+        """The first held key bound to quitting the app, the screen's bindings read once for all keys."""
+        keys = [event for event in held if isinstance(event, events.Key)]
+        if not keys:
+            return None
+        active = self.screen.active_bindings
+        return next((key for key in keys if (bound := active.get(key.key)) is not None
+                     and bound.binding.action == "quit"), None)
 
     async def _handling_of(self, event: events.Event) -> None:
         """Wait until `event` was handled (by a binding, or stopped by a widget) and the screen is quiet."""
