@@ -54,6 +54,13 @@ class NameFilter:
         folded = self._fold(name)
         return any(text in folded for text in self._texts) or any(regex.match(name) for regex in self._regexes)
 
+    def narrows(self, previous: NameFilter | None) -> bool:
+        """Whether this search keeps a subset of what `previous` kept (plain text typed further), so that it can
+        search `previous`'s matches instead of every name: what keeps typing fast in a long list."""
+        return (previous is not None and previous.ignore_case == self.ignore_case
+                and len(self._texts) == len(previous._texts) == 1 and not self._regexes and not previous._regexes
+                and previous._texts[0] in self._texts[0])
+
     def runs(self, runs: Iterable) -> list:
         """The registered runs whose name or collection the search keeps, by name."""
         return sorted((run for run in runs if self.keeps(run.name) or self.keeps(run.collection)),

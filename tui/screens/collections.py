@@ -67,6 +67,7 @@ class CollectionsScreen(SpectuiScreen):
         self.ignore_case = False
         self.everything: list[CollectionSummary] | None = None
         self.matched: list[CollectionSummary] = []
+        self._last_filter = None
         self.runs: list[Run] = []
         self.summaries: dict[str, CollectionSummary] = {}
         self._detail_timer = None
@@ -120,7 +121,7 @@ class CollectionsScreen(SpectuiScreen):
         from spectui.core.butler.collection_list import starting_search
 
         first = self.everything is None
-        self.everything, self.runs, self.summaries = everything, runs, {}
+        self.everything, self.runs, self.summaries, self._last_filter = everything, runs, {}, None
         field = self.query_one("#pattern", Input)
         if first and not field.value:
             with field.prevent(Input.Changed):
@@ -155,7 +156,8 @@ class CollectionsScreen(SpectuiScreen):
             return
         self.pattern = kept.pattern
         runs = kept.runs(self.runs)
-        self.matched = kept.apply(self.everything)
+        self.matched = kept.apply(self.matched if kept.narrows(self._last_filter) else self.everything)
+        self._last_filter = kept
         self._show_results([*runs, *(self.summaries.get(c.name, c) for c in self.matched[:MAX_SHOWN])])
 
     def _show_results(self, found: list[CollectionSummary | Run]) -> None:

@@ -13,7 +13,7 @@ from spectui.core.butler.collection_list import (
     list_collections,
     starting_search,
 )
-from spectui.core.butler.collections import SPECTRACTOR_TYPES, search_collections
+from spectui.core.butler.collections import SPECTRACTOR_TYPES, CollectionSummary, search_collections
 from spectui.core.butler.repo import open_repo
 from spectui.core.demo.build import LATEST_CHAIN, RUNS
 from spectui.core.demo.crowd import crowd_collections
@@ -52,6 +52,23 @@ def test_typed_text_keeps_globs_as_typed_and_plain_text_anywhere(text, ignore_ca
     names = ["LATISS/raw/all", "u/Dagoret/b", "u/dagoret/a", "u/jneveu/c"]
     entries = [CollectionSummary(name, "RUN") for name in names]
     assert [c.name for c in NameFilter(text, ignore_case=ignore_case).apply(entries)] == kept
+
+
+def test_plain_text_typed_further_searches_the_previous_matches_only():
+    names = ["u/user005/a", "u/user050/b", "u/USER005/c", "LATISS/raw/all"]
+    entries = [CollectionSummary(name, "RUN") for name in names]
+    typed = [NameFilter(text) for text in ("u", "user", "user0", "user005")]
+    assert all(later.narrows(earlier) for earlier, later in zip(typed, typed[1:]))
+    matched = entries
+    for search in typed:
+        matched = search.apply(matched)
+        assert matched == search.apply(entries)
+    assert [c.name for c in matched] == ["u/user005/a"]
+    assert not NameFilter("user").narrows(NameFilter("user0"))
+    assert not NameFilter("user005", ignore_case=True).narrows(NameFilter("user"))
+    assert not NameFilter("u/user*").narrows(NameFilter("u"))
+    assert not NameFilter("user,raw").narrows(NameFilter("user"))
+    assert not NameFilter("user").narrows(None)
 
 
 def test_a_glob_the_butler_would_refuse_is_refused_here_too():

@@ -185,7 +185,7 @@ async def test_a_crowded_repository_opens_on_the_users_own_and_a_shows_all(demo_
         assert len(screen.results) == 2000 and "(the first 2,000 shown: type to narrow)" in screen_text(app)
         await pilot.press("slash", *"USER007/CHAIN")
         await wait_for(pilot, lambda: screen.pattern == "*USER007/CHAIN*")
-        assert screen.results == []
+        assert screen.results == [] and screen.matched == NameFilter("USER007/CHAIN").apply(screen.everything)
         await pilot.press("escape", "i")
         assert [c.name for c in screen.results] == ["u/user007/chain_000007", "u/user007/chain_000307"]
         from lsst.daf.butler import Butler, CollectionType
