@@ -9,7 +9,13 @@ from cli_helpers import assert_one_line_error, run
 from spectui.core.errors import BadInput
 from spectui.core.settings import Settings, load_settings, read_settings
 
-GOOD = 'repo = "/data/repo"\ntheme = "spectui-light"\nanimation = "basic"\nmine = 1\n[keymap]\n"table.filter" = "ctrl+l"\n'
+GOOD = """repo = "/data/repo"
+theme = "spectui-light"
+animation = "basic"
+mine = 1
+[keymap]
+"table.filter" = "ctrl+l"
+"""
 
 
 @pytest.fixture
