@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"core": "spectui.core", "tui": "spectui.tui", "themes": "spectui.themes"}
-CORE_PACKAGES = ("butler", "extraction", "tables", "analysis", "demo")
+CORE_PACKAGES = ("butler", "extraction", "tables", "analysis", "figures", "demo")
 TUI_PACKAGES = ("cli", "screens", "dialogs", "widgets")
 MAY_IMPORT = {
     "core": {"core", "core.tables"},
@@ -17,6 +17,7 @@ MAY_IMPORT = {
     "core.butler": {"core", "core.tables"},
     "core.extraction": {"core", "core.tables", "core.butler"},
     "core.analysis": {"core", "core.tables", "core.butler", "core.extraction"},
+    "core.figures": {"core", "core.tables", "core.butler", "core.extraction", "core.analysis"},
     "core.demo": {"core", "core.butler"},
     "themes": {"themes"},
     "tui.widgets": {"core", *(f"core.{p}" for p in CORE_PACKAGES), "themes"},

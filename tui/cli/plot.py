@@ -66,8 +66,8 @@ def plot_scatter(results: str, output: str, x_name: str, y_name: str, **common) 
 
 def _write(kind: str, results: str, output: str, *, cuts: tuple[str, ...], **settings) -> None:
     from spectui.core.analysis.derived_columns import read_results
-    from spectui.core.analysis.figure_files import check_figure_path, write_figure
-    from spectui.core.analysis.figure_spec import FigureSpec, figure_data
+    from spectui.core.figures.files import check_figure_path, write_figure
+    from spectui.core.figures.spec import FigureSpec, figure_data
 
     check_figure_path(output)
     spec = FigureSpec(kind=kind, cuts=tuple(cuts), **settings)

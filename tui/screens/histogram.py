@@ -48,7 +48,7 @@ class PlotSpec:
 
     def figure_spec(self):
         """The histogram this screen draws as a figure description, the one `spectui plot hist` draws too."""
-        from spectui.core.analysis.figure_spec import FigureSpec
+        from spectui.core.figures.spec import FigureSpec
 
         return FigureSpec("hist", self.column, by=self.by, bins=self.bins, log=self.log, multiples=self.multiples,
                           full_range=self.full_range, cuts=(self.cut,) if self.cut else ())
@@ -177,7 +177,7 @@ class HistogramScreen(SpectuiScreen):
     def _compute(self, table, spec: PlotSpec) -> None:
         from spectui.core.analysis import plot_data
         from spectui.core.analysis.cuts import selection_mask
-        from spectui.core.analysis.figure_spec import histogram_figure
+        from spectui.core.figures.spec import histogram_figure
 
         mask = selection_mask(table, (spec.cut,)).to_numpy(dtype=bool) if spec.cut else None
         by = spec.by

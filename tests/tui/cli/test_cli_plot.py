@@ -13,7 +13,7 @@ from cli_helpers import assert_one_line_error, run
 
 from spectui.core.analysis.cuts import add_cut
 from spectui.core.analysis.derived_columns import add_derived_column
-from spectui.core.analysis.figure_spec import FigureSpec
+from spectui.core.figures.spec import FigureSpec
 from spectui.tui.screens.histogram import PlotSpec
 
 PWV = "PWV [mm]_spectrum"
@@ -65,7 +65,7 @@ def test_each_kind_writes_its_figure(results, tmp_path):
 def test_the_apps_histogram_settings_describe_the_cli_figure(results, tmp_path, monkeypatch):
     add_cut("good", "CHI2_FIT < 30")
     drawn = []
-    monkeypatch.setattr("spectui.core.analysis.figure_files.write_figure", lambda figure, path: drawn.append(figure))
+    monkeypatch.setattr("spectui.core.figures.files.write_figure", lambda figure, path: drawn.append(figure))
     result = run("plot", "hist", str(results), "-C", PWV, "--by", "filter", "--bins", "15", "--log", "--split",
                  "--full-range", "--cut", "good", "-o", str(tmp_path / "h.png"))
     assert result.exit_code == 0, result.output
@@ -77,7 +77,7 @@ def test_the_apps_histogram_settings_describe_the_cli_figure(results, tmp_path, 
 def test_derived_columns_can_be_plotted(results, tmp_path, monkeypatch):
     add_derived_column("pwv_gap", "`PWV [mm]_spectrum` - `PWV [mm]_spectrogram`")
     drawn = []
-    monkeypatch.setattr("spectui.core.analysis.figure_files.write_figure", lambda figure, path: drawn.append(figure))
+    monkeypatch.setattr("spectui.core.figures.files.write_figure", lambda figure, path: drawn.append(figure))
     assert run("plot", "hist", str(results), "-C", "pwv_gap", "-o", str(tmp_path / "g.png")).exit_code == 0
     table = pd.read_csv(results)
     gap = table[PWV] - table["PWV [mm]_spectrogram"]

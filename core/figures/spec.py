@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..analysis.cuts import selection_mask
+from ..analysis.plot_data import GroupedHistogram, capped_labels, grouped_histogram
+from ..analysis.stats import MAD_TO_SIGMA, TIME_COLUMNS, nights, numeric, rows_mask
 from ..errors import BadInput
 from ..tables.column_notes import FITS, describe_column, split_fit
-from .cuts import selection_mask
-from .plot_data import GroupedHistogram, capped_labels, grouped_histogram
-from .stats import MAD_TO_SIGMA, TIME_COLUMNS, nights, numeric, rows_mask
 
 KINDS = ("hist", "series", "scatter")
 UNIT = re.compile(r"\s*\[(?P<unit>[^\]]+)\]")

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import BadInput
 from ..tables.table_io import atomic_path, check_output_path
-from .figure_spec import HistFigure, PointsFigure
+from .spec import HistFigure, PointsFigure
 
 FIGURE_FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
 SIZE = (8.0, 5.0)

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from spectui.core.analysis.cuts import add_cut
-from spectui.core.analysis.figure_files import check_figure_path, draw, write_figure
-from spectui.core.analysis.figure_spec import FigureSpec, axis_label, figure_data, unit_of
 from spectui.core.analysis.stats import MAD_TO_SIGMA
 from spectui.core.errors import BadInput, OutputError
+from spectui.core.figures.files import check_figure_path, draw, write_figure
+from spectui.core.figures.spec import FigureSpec, axis_label, figure_data, unit_of
 
 PWV = "PWV [mm]_spectrum"
 PWV_2D = "PWV [mm]_spectrogram"
