@@ -1,10 +1,9 @@
-"""Command-line commands for analysis: merge, missing, stats, cuts, runs, compare."""
+"""Command-line commands for analysis: merge, missing, stats, runs, compare."""
 
 from __future__ import annotations
 
 import click
 
-from .columns import named_expression_arguments
 from .options import (
     aligned_lines,
     check_run_agrees,
@@ -180,49 +179,6 @@ def _default_group(frame) -> str:
     if found is None:
         raise BadInput("--cumulative needs --by COL (no FILTER or filter column to count by).")
     return found
-
-
-@click.group()
-def cuts() -> None:
-    """Named quality cuts saved in the config dir (e.g. 'CHI2_FIT<30 & PSF_REG>1e-2 & 186.7<D2CCD<187.4')."""
-
-
-@cuts.command("list")
-def cuts_list() -> None:
-    """The saved cuts."""
-    from spectui.core.analysis.cuts import load_cuts
-
-    saved = load_cuts()
-    if not saved:
-        say("no quality cut saved yet; add one with `spectui cuts add NAME EXPRESSION`.")
-    for cut in saved.values():
-        click.echo(cut.line())
-
-
-@cuts.command("add")
-@named_expression_arguments("cut", "Also check it against a results file's columns.")
-def cuts_add(name: str, expression: str, description: str, replace: bool, check_file: str | None) -> None:
-    """Save EXPRESSION as the quality cut NAME."""
-    from spectui.core.analysis.cuts import add_cut
-
-    passing = ""
-    if check_file:
-        from spectui.core.analysis.derived_columns import read_results
-        from spectui.core.tables.expressions import parse_expression
-
-        frame = read_results(check_file)
-        passing = f"; {int(parse_expression(expression, frame).mask(frame).sum())} of {len(frame)} rows pass"
-    cut = add_cut(name, expression, description, replace=replace)
-    say(f"saved quality cut {cut.name!r}{passing}")
-
-
-@cuts.command("remove")
-@click.argument("name")
-def cuts_remove(name: str) -> None:
-    """Delete the quality cut NAME."""
-    from spectui.core.analysis.cuts import remove_cut
-
-    say(f"removed quality cut {remove_cut(name).name!r}")
 
 
 @click.group()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import click
 
-from .analysis import compare, cuts, merge, missing, runs, stats
+from .analysis import compare, merge, missing, runs, stats
 from .columns import columns
+from .cuts import cuts
 from .extract import extract
 from .open_files import open_files
 from .options import SpectuiGroup, app_options, repo_option
 from .plot import plot
 from .repo import collections, demo, exposures
+from .report import report
 
 
 @click.group("spectui", cls=SpectuiGroup, invoke_without_command=True,
@@ -38,3 +40,4 @@ for command in (demo, collections, exposures, extract, merge, missing, stats, cu
                 open_files):
     main.add_command(command)
 main.add_command(columns)
+main.add_command(report)
