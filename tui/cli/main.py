@@ -12,7 +12,6 @@ from .open_files import open_files
 from .options import SpectuiGroup, app_options, repo_option
 from .plot import plot
 from .repo import collections, demo, exposures
-from .report import report
 
 
 @click.group("spectui", cls=SpectuiGroup, invoke_without_command=True,
@@ -40,4 +39,3 @@ for command in (demo, collections, exposures, extract, merge, missing, stats, cu
                 open_files):
     main.add_command(command)
 main.add_command(columns)
-main.add_command(report)
