@@ -180,3 +180,18 @@ def test_bad_names_filters_and_columns_are_one_line(team_files, results, tmp_pat
     missing_column.write_text(json.dumps({"eta_gauss_0_1": {"empty": {"max": 1}}}))
     assert run("cuts", "import", str(missing_column)).exit_code == 0
     assert_one_line_error(run("cuts", "apply", "gone", results), "unknown column 'eta_gauss_0_1_spectrogram'")
+
+
+def test_import_checked_against_a_results_file_takes_its_columns_and_counts(tmp_path, results, frame):
+    assert_one_line_error(run("cuts", "import", str(tmp_path / "cuts_none.json")), "no such cut file")
+    path = tmp_path / "cuts_trace.json"
+    path.write_text(json.dumps({"TRACE_R": {"empty": {"min": 300}}, "outliers_spectrum": {"empty": {"max": 5}}}))
+    assert_one_line_error(run("cuts", "import", str(path)), "cannot map 'outliers_spectrum'")
+    imported = run("cuts", "import", str(path), "--check", results)
+    assert imported.exit_code == 0, imported.output
+    empty = frame["FILTER"] == "empty"
+    kept = empty & (frame["TRACE_R"] >= 300) & (frame["outliers_spectrum"] <= 5)
+    assert table_rows(imported.stdout, "FILTER")["empty"][:2] == [str(kept.sum()), str(empty.sum())]
+    path.write_text(json.dumps({"TRACE_R": {"empty": {"min": 350}}}))
+    assert run("cuts", "import", str(path), "--replace").exit_code == 0
+    assert "empty >= 350" in run("cuts", "list").stdout
