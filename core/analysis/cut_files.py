@@ -59,7 +59,7 @@ def known_column(name: str, derived: set[str]) -> bool:
 def import_ranges(data: dict, derived: set[str], source: str = "the file") -> ImportedCut:
     """A team file's ranges with spectui's column names; every column it cannot map is named in one BadInput."""
     ranges: dict = {}
-    renamed: dict[str, str] = {}
+    written_as: dict[str, str] = {}
     unknown: list[str] = []
     for column, per_filter in data.items():
         name = column if column in derived else spectui_column(column)
@@ -67,15 +67,15 @@ def import_ranges(data: dict, derived: set[str], source: str = "the file") -> Im
             unknown.append(column)
             continue
         if name in ranges:
-            other = next(c for c, n in renamed.items() if n == name) if name in renamed.values() else name
-            raise BadInput(f"{source}: columns {other!r} and {column!r} both mean {name!r}; keep one of them.")
-        if name != column:
-            renamed[column] = name
+            raise BadInput(f"{source}: columns {written_as[name]!r} and {column!r} both mean {name!r}; "
+                           "keep one of them.")
+        written_as[name] = column
         ranges[name] = per_filter
     if unknown:
         names = ", ".join(repr(c) for c in unknown)
         raise BadInput(f"{source}: cannot map {names} to spectui's columns; define a derived column first: "
                        f"`spectui columns add {unknown[0]} EXPR`.")
+    renamed = {column: name for name, column in written_as.items() if column != name}
     return ImportedCut(check_ranges(ranges, source), renamed)
 
 

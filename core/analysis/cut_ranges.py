@@ -9,7 +9,6 @@ except that a column or a filter the table lacks is refused instead of skipped s
 from __future__ import annotations
 
 import math
-import re
 
 from ..errors import BadInput
 from ..tables.column_notes import GROUP_COLUMNS, PSF_LABEL, grouping_column, split_fit
@@ -26,7 +25,6 @@ NOTEBOOK_SUFFIXES = {"spectrogram": ("ram", "x"), "spectrum": ("rum", "y")}
 SPECTRUM_ONLY = frozenset({"reso [nm]", "alpha_pix [pix]"})
 SPECTROGRAM_ONLY = frozenset({"A3", "A_star", "shift_x [pix]", "shift_y [pix]", "angle [deg]", "P [hPa]"})
 """Fit labels of one fit only: the notebooks' merged tables leave them without a suffix."""
-NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def single_fit(label: str) -> str | None:
@@ -71,17 +69,12 @@ def table_column(frame, name: str) -> str:
 
 
 def bound(value, where: str) -> float | None:
-    """A range bound read from a file: a number (or a numeric text), None when absent; BadInput otherwise."""
+    """A range bound read from a file: a number, None when absent; BadInput otherwise."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         raise BadInput(f"{where} must be a number (got {value!r}).")
-    if isinstance(value, str) and not NUMBER.fullmatch(value.strip()):
-        raise BadInput(f"{where} must be a number (got {value!r}).")
-    number = float(value)
-    if math.isnan(number):
-        raise BadInput(f"{where} must be a number (got {value!r}).")
-    return number
+    return float(value)
 
 
 def check_ranges(ranges: dict, what: str = "the cut") -> Ranges:
