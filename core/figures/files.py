@@ -43,8 +43,9 @@ def check_figure_path(path: str | os.PathLike) -> None:
     check_output_path(path, allowed=FIGURE_FORMATS)
 
 
-def write_figure(figure: HistFigure | PointsFigure, path: str | os.PathLike) -> Path:
-    """Draw a figure and write it atomically in the format of the path's extension."""
+def write_figure(figure, path: str | os.PathLike) -> Path:
+    """Draw a figure (a description of spec.py, or one with its own `draw` and `title`) and write it atomically in
+    the format of the path's extension."""
     import matplotlib
 
     fmt = figure_format(path)
@@ -55,17 +56,22 @@ def write_figure(figure: HistFigure | PointsFigure, path: str | os.PathLike) -> 
     return Path(path)
 
 
-def draw(figure: HistFigure | PointsFigure):
-    """A matplotlib Figure (no pyplot, Agg canvas) of a histogram, series or scatter description."""
+def draw(figure):
+    """A matplotlib Figure (no pyplot, Agg canvas) of a histogram, series or scatter description, or of a figure
+    that draws itself (efficiency, run comparison)."""
     if isinstance(figure, HistFigure):
         if figure.spec.multiples and len(figure.hist.labels) > 1:
             return _multiples(figure)
         return _histogram(figure)
-    return _points(figure)
+    if isinstance(figure, PointsFigure):
+        return _points(figure)
+    return figure.draw()
 
 
-def title_of(figure: HistFigure | PointsFigure) -> str:
-    """The figure's title: the spec's own, else what is plotted."""
+def title_of(figure) -> str:
+    """The figure's title: the spec's own, else what is plotted (a self-drawn figure's `title`)."""
+    if not isinstance(figure, (HistFigure, PointsFigure)):
+        return figure.title
     spec = figure.spec
     if spec.title:
         return spec.title
@@ -87,7 +93,8 @@ def range_note(figure: HistFigure) -> str:
     return (f"{span} · below {figure.underflow:,} · above {figure.overflow:,} · missing {hist.missing:,}")
 
 
-def _new_figure(size=SIZE):
+def new_figure(size=SIZE):
+    """An empty matplotlib Figure on an Agg canvas, laid out by constrained layout."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -96,7 +103,8 @@ def _new_figure(size=SIZE):
     return fig
 
 
-def _style(index: int) -> dict:
+def group_style(index: int) -> dict:
+    """The colour, marker and line style of the `index`-th group (told apart in grey by marker and line)."""
     return {"color": COLOURS[index % len(COLOURS)], "marker": MARKERS[index % len(MARKERS)],
             "linestyle": LINES[index % len(LINES)]}
 
@@ -106,12 +114,12 @@ def _stats_text(stats, head: str = "") -> str:
 
 
 def _histogram(figure: HistFigure):
-    fig = _new_figure()
+    fig = new_figure()
     ax = fig.add_subplot()
     hist = figure.hist
     single = len(hist.labels) == 1
     for index, stats in enumerate(figure.stats):
-        style = _style(index)
+        style = group_style(index)
         if single:
             ax.stairs(hist.counts[index], hist.edges, fill=True, color=style["color"], alpha=0.35)
         ax.stairs(hist.counts[index], hist.edges, color=style["color"], linestyle=style["linestyle"],
@@ -127,10 +135,10 @@ def _multiples(figure: HistFigure):
     hist = figure.hist
     columns = min(3, len(hist.labels))
     rows = math.ceil(len(hist.labels) / columns)
-    fig = _new_figure((SIZE[0], max(SIZE[1], PANEL_HEIGHT * rows + 1.0)))
+    fig = new_figure((SIZE[0], max(SIZE[1], PANEL_HEIGHT * rows + 1.0)))
     axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
     for index, (ax, stats) in enumerate(zip(axes, figure.stats)):
-        colour = _style(index)["color"]
+        colour = group_style(index)["color"]
         ax.stairs(hist.counts[index], hist.edges, fill=True, color=colour, alpha=0.35)
         ax.stairs(hist.counts[index], hist.edges, color=colour, linewidth=1.2)
         ax.set_title(_stats_text(stats, f"{stats.label}\n"), fontsize=7)
@@ -155,17 +163,17 @@ def _count_axis(ax, figure: HistFigure) -> None:
 
 
 def _points(figure: PointsFigure):
-    fig = _new_figure()
+    fig = new_figure()
     ax = fig.add_subplot()
     series = figure.spec.kind == "series"
     many = figure.drawn > 2000
     for index, label in enumerate(figure.labels):
-        style = _style(index)
+        style = group_style(index)
         ax.plot(figure.xs[index], figure.ys[index], linestyle="none", marker=style["marker"],
                 color=style["color"], markersize=2.5 if many else 4, alpha=0.6 if many else 0.85,
                 markeredgewidth=0, rasterized=many, label=f"{label} ({len(figure.xs[index]):,})")
     if series:
-        _time_axis(ax, figure.boundaries)
+        time_axis(ax, figure.boundaries)
     elif figure.same_unit and figure.drawn:
         limits = ax.get_xlim(), ax.get_ylim()
         ax.axline((0, 0), slope=1, color="0.35", linestyle="--", linewidth=1, label="1:1")
@@ -180,7 +188,8 @@ def _points(figure: PointsFigure):
     return fig
 
 
-def _time_axis(ax, boundaries: np.ndarray) -> None:
+def time_axis(ax, boundaries: np.ndarray) -> None:
+    """Concise UTC date ticks, and a dotted line where each observing night starts."""
     import matplotlib.dates as mdates
 
     locator = mdates.AutoDateLocator()

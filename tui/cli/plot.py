@@ -6,7 +6,16 @@ from collections.abc import Callable
 
 import click
 
-from .options import say
+from .options import (
+    collection_option,
+    repo_and_collection,
+    repo_option,
+    run_option,
+    say,
+    selection_from,
+    selection_options,
+    warn_unmatched_targets,
+)
 
 BY_HELP = "Group by filter, target, night, or a column of the table (e.g. TARGET); default: all together."
 
@@ -62,6 +71,97 @@ def plot_series(results: str, output: str, column_name: str, **common) -> None:
 def plot_scatter(results: str, output: str, x_name: str, y_name: str, **common) -> None:
     """One column against another, a marker per group; a 1:1 line when both have the same unit."""
     _write("scatter", results, output, column=y_name, x=x_name, **common)
+
+
+@plot.command("efficiency")
+@repo_option
+@collection_option
+@run_option
+@selection_options
+@click.option("--title", default="", help="The figure's title (default: the collection's efficiency).")
+@click.option("-o", "--output", required=True, metavar="FILE",
+              help="The figure file, by extension: .png, .pdf or .svg.")
+def plot_efficiency(repo: str | None, collection: str | None, run_name: str | None, title: str, output: str,
+                    **kwargs) -> None:
+    """Ok, partial and missing exposures per night, one panel per filter, from the registry (as `spectui missing`)."""
+    from spectui.core.figures.efficiency import efficiency_figure
+    from spectui.core.figures.files import check_figure_path, write_figure
+
+    check_figure_path(output)
+    _, collection, status = registry_status(repo, collection, run_name, selection_from(kwargs), [output])
+    figure = efficiency_figure(status, title or f"Extraction efficiency · {collection}")
+    write_figure(figure, output)
+    say(f"wrote {output}: {figure.total():,} exposures, {figure.total(None, 'ok'):,} ok "
+        f"({figure.efficiency():.1%}), {figure.total(None, 'partial'):,} partial, "
+        f"{figure.total(None, 'missing'):,} missing")
+
+
+@plot.command("compare")
+@click.argument("run_a", metavar="RUN_A")
+@click.argument("run_b", metavar="RUN_B")
+@click.option("--column", "-C", "column_name", required=True, metavar="COL", help="Numeric column to compare.")
+@click.option("--results-a", metavar="FILE", help="Results of RUN_A (default: its registered file).")
+@click.option("--results-b", metavar="FILE", help="Results of RUN_B (default: its registered file).")
+@click.option("--title", default="", help="The figure's title (default: the column, B − A).")
+@click.option("-o", "--output", required=True, metavar="FILE",
+              help="The figure file, by extension: .png, .pdf or .svg.")
+def plot_compare(run_a: str, run_b: str, column_name: str, results_a: str | None, results_b: str | None,
+                 title: str, output: str) -> None:
+    """Per common visit, the difference B − A of a column against time, and its histogram."""
+    from spectui.core.analysis.derived_columns import read_results
+    from spectui.core.figures.comparison import comparison_figure
+    from spectui.core.figures.files import check_figure_path, write_figure
+
+    check_figure_path(output)
+    path_a = results_a or results_of_run(run_a, "--results-a")
+    path_b = results_b or results_of_run(run_b, "--results-b")
+    figure = comparison_figure(read_results(path_a), read_results(path_b), column_name,
+                               _side_name(run_a, path_a), _side_name(run_b, path_b), title)
+    write_figure(figure, output)
+    say(f"wrote {output}: {figure.common:,} common visits, median shift {figure.shift:.4g}, "
+        f"robust σ {figure.scatter:.3g}")
+
+
+def registry_status(repo: str | None, collection: str | None, run_name: str | None, selection, outputs):
+    """The repository, collection and per-exposure status table (`spectui missing`'s) of --repo/-c or --run."""
+    from spectui.core.analysis.status import exposure_status
+    from spectui.core.butler.repo import datastore_roots, open_repo, refuse_inside_repository
+
+    repo_path, collection = repo_and_collection(repo, collection, run_name)
+    butler = open_repo(repo_path)
+    refuse_inside_repository(list(outputs), datastore_roots(butler))
+    status = exposure_status(butler, collection, selection)
+    warn_unmatched_targets(repo_path, selection, butler)
+    return repo_path, collection, status
+
+
+def results_of_run(name: str, option: str):
+    """The results file of a registered run, or of a collection (`<collection>.parquet` here), or the file NAME
+    itself; else a BadInput."""
+    from pathlib import Path
+
+    from spectui.core.analysis.result_files import file_name_for
+    from spectui.core.analysis.run_sides import resolve_side
+    from spectui.core.analysis.runs import load_runs
+    from spectui.core.errors import BadInput
+
+    side = resolve_side(name, "")
+    if side.results is not None:
+        return side.results
+    if Path(name).expanduser().is_file():
+        return Path(name).expanduser()
+    if name in load_runs():
+        raise BadInput(f"run {name!r} has no results file on disk: pass {option} FILE, or register one with "
+                       "`spectui runs add NAME --file extracted=PATH`.")
+    raise BadInput(f"unknown run {name!r}: not in the run registry (`spectui runs list`), not a file, and no "
+                   f"{file_name_for(name)} here.")
+
+
+def _side_name(name: str, path) -> str:
+    from pathlib import Path
+
+    file = Path(path).name
+    return name if file.startswith(name) else f"{name} ({file})"
 
 
 def _write(kind: str, results: str, output: str, *, cuts: tuple[str, ...], **settings) -> None:

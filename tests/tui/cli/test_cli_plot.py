@@ -8,11 +8,12 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from analysis_support import LATEST, extracted  # noqa: F401  (session fixture)
+from analysis_support import LATEST, V31, extracted  # noqa: F401  (session fixture)
 from cli_helpers import assert_one_line_error, run
 
 from spectui.core.analysis.cuts import add_cut
 from spectui.core.analysis.derived_columns import add_derived_column
+from spectui.core.analysis.runs import Run, save_runs
 from spectui.core.figures.spec import FigureSpec
 from spectui.tui.screens.histogram import PlotSpec
 
@@ -40,7 +41,8 @@ def results(tmp_path):
 
 def test_plot_help_imports_nothing_heavy(tmp_path):
     code = ("import sys; from click.testing import CliRunner; from spectui.tui.cli.main import main; "
-            "r = CliRunner(); [r.invoke(main, ['plot', k, '--help']) for k in ('hist', 'series', 'scatter')]; "
+            "r = CliRunner(); [r.invoke(main, ['plot', k, '--help']) for k in "
+            "('hist', 'series', 'scatter', 'efficiency', 'compare')]; r.invoke(main, ['report', '--help']); "
             "print(','.join(m for m in ('pandas', 'matplotlib', 'textual') if m in sys.modules))")
     env = {"SPECTUI_CONFIG_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
@@ -110,5 +112,89 @@ def test_the_demo_results_plot_per_filter(extracted, tmp_path):  # noqa: F811
 ])
 def test_bad_input_is_one_line(results, tmp_path, args, message):
     filled = [a.format(results=results, out=tmp_path / "fig") for a in args]
+    assert_one_line_error(run("plot", *filled), message)
+    assert not list(tmp_path.glob("fig*"))
+
+
+def capture_figures(monkeypatch) -> list:
+    """The figures `spectui plot` writes, still written to their files."""
+    from spectui.core.figures import files
+
+    drawn, real = [], files.write_figure
+
+    def keep(figure, path):
+        drawn.append(figure)
+        return real(figure, path)
+
+    monkeypatch.setattr(files, "write_figure", keep)
+    return drawn
+
+
+@pytest.mark.both_registries
+def test_efficiency_bars_count_the_registry_status(demo_repo, tmp_path, monkeypatch):
+    from matplotlib.image import imread
+
+    from spectui.core.analysis.status import exposure_status
+    from spectui.core.butler.exposures import ExposureSelection
+    from spectui.core.butler.repo import open_repo
+
+    drawn = capture_figures(monkeypatch)
+    result = run("plot", "efficiency", "--repo", str(demo_repo), "-c", LATEST, "--until", "20250108",
+                 "-o", str(tmp_path / "e.png"))
+    assert result.exit_code == 0, result.output
+    status = exposure_status(open_repo(demo_repo), LATEST, ExposureSelection(until=20250108))
+    expected = status.groupby(["physical_filter", "day_obs", "status"]).size()
+    figure = drawn[0]
+    assert figure.nights == tuple(sorted(status["day_obs"].unique())) and LATEST in figure.title
+    for name in status["physical_filter"].unique():
+        for state in ("ok", "partial", "missing"):
+            wanted = [expected.get((name, night, state), 0) for night in figure.nights]
+            assert figure.counts[name][state].tolist() == wanted
+    ok = int((status["status"] == "ok").sum())
+    assert f"{len(status):,} exposures, {ok:,} ok" in result.stderr
+    image = imread(tmp_path / "e.png")
+    assert image.shape[1] == 800 and image.shape[0] >= 500 and image[..., :3].std() > 0.05
+
+
+@pytest.mark.both_registries
+def test_efficiency_takes_a_registered_run(demo_repo, tmp_path):
+    save_runs([Run("latest", str(demo_repo), LATEST)])
+    result = run("plot", "efficiency", "--run", "latest", "-o", str(tmp_path / "e.svg"))
+    assert result.exit_code == 0, result.output
+    assert LATEST in (tmp_path / "e.svg").read_text()
+
+
+def test_compare_draws_each_common_visits_difference(extracted, tmp_path, monkeypatch):  # noqa: F811
+    save_runs([Run("v31", collection=V31, files={"extracted": str(extracted[V31])})])
+    drawn = capture_figures(monkeypatch)
+    result = run("plot", "compare", "v31", LATEST, "--results-b", str(extracted[LATEST]), "-C", "D2CCD",
+                 "-o", str(tmp_path / "c.png"))
+    assert result.exit_code == 0, result.output
+    a, b = pd.read_parquet(extracted[V31]), pd.read_parquet(extracted[LATEST])
+    both = a[["id", "D2CCD"]].merge(b[["id", "D2CCD"]], on="id", suffixes=("_a", "_b")).dropna()
+    difference = (both["D2CCD_b"] - both["D2CCD_a"]).set_axis(both["id"])
+    figure = drawn[0]
+    assert sorted(figure.ids.tolist()) == sorted(both["id"].tolist())
+    assert np.allclose(figure.differences, difference.loc[figure.ids].to_numpy())
+    assert f"{len(both):,} common visits" in result.stderr
+    from matplotlib.image import imread
+
+    assert imread(tmp_path / "c.png").shape[1] == 800
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["compare", "nope", "{b}", "-C", "D2CCD", "-o", "{out}.png"], "unknown run 'nope'"),
+    (["compare", "{a}", "{b}", "-C", "PWV", "-o", "{out}.png"], "unknown column 'PWV'"),
+    (["compare", "{a}", "{b}", "-C", "TARGET", "-o", "{out}.png"], "not numbers"),
+    (["compare", "{a}", "{b}", "-C", "D2CCD", "-o", "{out}.tiff"], "cannot tell the figure format"),
+    (["compare", "{a}", "{b}", "-C", "D2CCD", "-o", "{out}/missing/c.png"], "does not exist"),
+    (["efficiency", "-c", "u/nobody/none", "-o", "{out}.png"], "no collection named 'u/nobody/none'"),
+    (["efficiency", "--run", "nope", "-o", "{out}.png"], "nope"),
+    (["efficiency", "-c", LATEST, "-o", "{out}.jpg"], "cannot tell the figure format"),
+    (["efficiency", "-o", "{out}.png"], "no collection"),
+])
+def test_bad_run_figures_are_one_line(extracted, demo_repo, tmp_path, monkeypatch, args, message):  # noqa: F811
+    monkeypatch.setenv("SPECTUI_REPO", str(demo_repo))
+    filled = [x.format(a=extracted[V31], b=extracted[LATEST], out=tmp_path / "fig") for x in args]
     assert_one_line_error(run("plot", *filled), message)
     assert not list(tmp_path.glob("fig*"))
