@@ -1,7 +1,8 @@
 """Collections at USDF's scale: the small demo repository against a copy crowded with 30,000 users' collections.
 
-In a real terminal (tmux, 120x40): from starting `spectui --repo R` to the Collections screen showing its first list,
-and from a key typed in the search box to the list it narrows to. On the command line: `spectui collections` against
+In a real terminal (tmux, 120x40): from starting `spectui --repo R` to the Collections screen showing its first list
+(on a first launch, and on later ones that show the list saved last time while the Butler lists again), and from a
+key typed in the search box to the list it narrows to. On the command line: `spectui collections` against
 `butler query-collections`, both listing every collection without counting datasets.
 """
 
@@ -59,11 +60,16 @@ def main() -> None:
     figures: dict[str, list[float]] = {}
     terminal = Terminal("bench-collections")
     try:
-        with tempfile.TemporaryDirectory() as config:
+        with tempfile.TemporaryDirectory() as warm:
+            for repo in (small, crowded):
+                first_list_and_keystroke(terminal, repo, warm)
             for _ in range(REPEATS):
                 for name, repo in (("small", small), ("crowded", crowded)):
-                    first, keystroke = first_list_and_keystroke(terminal, repo, config)
-                    figures.setdefault(f"first {name}", []).append(first)
+                    with tempfile.TemporaryDirectory() as cold:
+                        first, _ = first_list_and_keystroke(terminal, repo, cold)
+                    figures.setdefault(f"cold {name}", []).append(first)
+                    first, keystroke = first_list_and_keystroke(terminal, repo, warm)
+                    figures.setdefault(f"saved {name}", []).append(first)
                     figures.setdefault(f"key {name}", []).append(keystroke)
     finally:
         terminal.close()
@@ -71,13 +77,14 @@ def main() -> None:
            for _ in range(REPEATS)]
     butler = [run_seconds([BUTLER, "query-collections", str(crowded), "*"]) for _ in range(REPEATS)]
     print(f"  (load average over the last minute: {os.getloadavg()[0]:.1f}; medians of {REPEATS})")
-    small_first, crowded_first = median(figures["first small"]), median(figures["first crowded"])
-    report("first list, small repository", small_first, "s")
-    report(f"first list, {RUNS_ADDED + CHAINS_ADDED:,} more collections", crowded_first, "s",
-           "<= 1.5x the small repository's", crowded_first <= 1.5 * small_first)
+    more = f"{RUNS_ADDED + CHAINS_ADDED:,} more collections"
+    for kind, what in (("cold", "first launch"), ("saved", "later launches, saved list")):
+        small_first, crowded_first = median(figures[f"{kind} small"]), median(figures[f"{kind} crowded"])
+        report(f"first list, {what}, small repository", small_first, "s")
+        report(f"first list, {what}, {more}", crowded_first, "s", "<= 1.5x the small repository's",
+               crowded_first <= 1.5 * small_first)
     keystroke = median(figures["key crowded"])
-    report(f"keystroke to results, {RUNS_ADDED + CHAINS_ADDED:,} more collections", keystroke * 1000, "ms",
-           "< 100 ms", keystroke < 0.1)
+    report(f"keystroke to results, {more}", keystroke * 1000, "ms", "< 100 ms", keystroke < 0.1)
     ratio = median(cli) / median(butler)
     report("spectui collections / butler query-collections, crowded", ratio, "x", "<= 1.0", ratio <= 1.0)
 

@@ -17,18 +17,24 @@ from .exposures import ExposureSelection
 KEEP = 8
 
 
-def cache_dir() -> Path:
-    """Where saved exposure lists live (under SPECTUI_DATA_DIR when set, else the user data directory)."""
+def cache_dir(kind: str = "exposures") -> Path:
+    """Where saved lists of a kind live (under SPECTUI_DATA_DIR when set, else the user data directory)."""
     import platformdirs
 
     root = os.environ.get("SPECTUI_DATA_DIR") or platformdirs.user_data_path("spectui")
-    return Path(root) / "cache" / "exposures"
+    return Path(root) / "cache" / kind
+
+
+def repo_place(repo: str) -> str:
+    """The repository as a saved list names it: a resolved path, or the URL or label as given."""
+    if "://" in repo:
+        return repo
+    return str(Path(repo).expanduser().resolve()) if os.sep in repo or Path(repo).exists() else repo
 
 
 def cache_file(repo: str, selection: ExposureSelection) -> Path:
     """The file holding the list of `selection` in `repo`."""
-    place = str(Path(repo).expanduser().resolve()) if os.sep in repo or Path(repo).exists() else repo
-    key = json.dumps({"repo": place, "selection": dataclasses.asdict(selection)}, sort_keys=True)
+    key = json.dumps({"repo": repo_place(repo), "selection": dataclasses.asdict(selection)}, sort_keys=True)
     return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.parquet"
 
 

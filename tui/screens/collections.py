@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 
 from rich.text import Text
@@ -72,6 +73,7 @@ class CollectionsScreen(SpectuiScreen):
         self.summaries: dict[str, CollectionSummary] = {}
         self._detail_timer = None
         self._searched = False
+        self.saved_at = None
 
     def compose(self) -> ComposeResult:
         yield ContextHeader()
@@ -101,11 +103,14 @@ class CollectionsScreen(SpectuiScreen):
     def action_reload(self) -> None:
         """Read the repository's collections (and the registered runs) again."""
         self.query_one("#collections-status", Label).update(" reading the collections…")
+        self.summaries = {}
         self.run_worker(self._read_everything, thread=True, exclusive=True, group="collections-list",
                         exit_on_error=False, description="Reading the collections")
 
     def _read_everything(self) -> None:
+        """The list saved last time at once (when this screen has none yet), then the Butler's, saved for next time."""
         from spectui.core.analysis.runs import load_runs
+        from spectui.core.butler import collection_cache
         from spectui.core.butler.collection_list import list_collections
 
         try:
@@ -113,15 +118,22 @@ class CollectionsScreen(SpectuiScreen):
         except SpectuiError as exc:
             self.app.report(exc)
             runs = []
+        repo = self.app.repo
+        saved = collection_cache.load_saved(repo) if self.everything is None else None
+        if saved is not None:
+            self.deliver(self._have_everything, saved[0], runs, saved[1])
         with self.app.butler() as butler:
             everything = list_collections(butler)
         self.deliver(self._have_everything, everything, runs)
+        with contextlib.suppress(SpectuiError):
+            collection_cache.save(repo, everything)
 
-    def _have_everything(self, everything: list[CollectionSummary], runs: list[Run]) -> None:
+    def _have_everything(self, everything: list[CollectionSummary], runs: list[Run], saved_at=None) -> None:
         from spectui.core.butler.collection_list import starting_search
 
         first = self.everything is None
-        self.everything, self.runs, self.summaries, self._last_filter = everything, runs, {}, None
+        self.saved_at = saved_at
+        self.everything, self.runs, self._last_filter = everything, runs, None
         field = self.query_one("#pattern", Input)
         if first and not field.value:
             with field.prevent(Input.Changed):
@@ -183,8 +195,9 @@ class CollectionsScreen(SpectuiScreen):
         shown = f" (the first {MAX_SHOWN:,} shown: type to narrow)" if count > MAX_SHOWN else ""
         case = "" if not self.ignore_case else " (any case)"
         current = self.app.run_name and f"run {self.app.run_name}" or self.app.collection or "none"
+        saved = f" (saved {self.saved_at:%Y-%m-%d %H:%M}, reading again…)" if self.saved_at else ""
         self.query_one("#collections-status", Label).update(
-            f" {found} match {self.pattern}{case}{shown} of {len(self.everything):,}  ·  current: {current}")
+            f" {found} match {self.pattern}{case}{shown} of {len(self.everything):,}{saved}  ·  current: {current}")
 
     def action_show_all(self) -> None:
         """Clear the search: every collection."""

@@ -195,3 +195,40 @@ async def test_a_crowded_repository_opens_on_the_users_own_and_a_shows_all(demo_
         await pilot.press("r")
         await wait_for(pilot, lambda: len(screen.everything) == 30_610 and len(screen.results) == 3)
         assert screen.pattern == "*USER007/CHAIN*" and screen.results[-1].name == "u/user007/chain_new"
+
+
+async def test_a_second_launch_shows_the_saved_list_until_the_butler_answers(demo_repo, monkeypatch):
+    import threading
+
+    from spectui.core.butler import collection_cache, collection_list
+
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = names(await started(pilot))
+        await wait_for(pilot, lambda: collection_cache.load_saved(str(demo_repo)) is not None)
+    await_answer, real = threading.Event(), collection_list.list_collections
+
+    def held(butler):
+        await_answer.wait(30)
+        return [*real(butler)[:-1]]
+
+    monkeypatch.setattr(collection_list, "list_collections", held)
+    app = SpectuiApp(repo=str(demo_repo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: "reading again…" in screen_text(app) and first[-1] in screen_text(app))
+        assert names(screen) == first
+        await_answer.set()
+        await wait_for(pilot, lambda: "reading again" not in screen_text(app))
+        assert names(screen) == first[:-1]
+    assert [c.name for c in collection_cache.load_saved(str(demo_repo))[0]] == first[:-1]
+
+
+def test_an_unreadable_saved_collection_list_is_dropped(demo_repo):
+    from spectui.core.butler import collection_cache
+
+    collection_cache.save(str(demo_repo), [])
+    assert collection_cache.load_saved(str(demo_repo))[0] == []
+    collection_cache.cache_file(str(demo_repo)).write_text('{"format": 1, "repo"')
+    assert collection_cache.load_saved(str(demo_repo)) is None
+    assert not collection_cache.cache_file(str(demo_repo)).exists()
