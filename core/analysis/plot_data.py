@@ -271,6 +271,23 @@ def night_ticks(night_values, most: int) -> tuple[list[float], list[str]]:
     return night_days(chosen).tolist(), labels
 
 
+def utc_days(times) -> np.ndarray:
+    """Naive UTC datetime64 values as days since 1970-01-01 (NaT as NaN), a number axis for terminal plots."""
+    times = np.asarray(times, dtype="datetime64[ns]")
+    days = times.astype("int64") / 86_400e9
+    return np.where(np.isnat(times), np.nan, days)
+
+
+def time_ticks(low: float, high: float, most: int) -> tuple[list[float], list[str]]:
+    """At most `most` evenly spread times between two day numbers, as 'MM-DD' (or 'MM-DD HH:MM' within days)."""
+    if not np.isfinite(low) or not np.isfinite(high) or most < 1:
+        return [], []
+    positions = np.linspace(low, high, max(1, most)) if high > low else np.array([low])
+    form = "%m-%d" if high - low > 3 else "%m-%d %H:%M"
+    stamps = (positions * 86_400e9).astype("int64").astype("datetime64[ns]").astype("datetime64[s]").tolist()
+    return positions.tolist(), [stamp.strftime(form) for stamp in stamps]
+
+
 def _digits(edges: np.ndarray) -> int:
     """Significant digits enough to tell every edge apart."""
     return next((d for d in range(3, 12) if len({f"{e:.{d}g}" for e in edges}) == len(edges)), 12)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from rich.text import Text
@@ -16,42 +16,65 @@ from textual.worker import Worker, WorkerState
 
 from spectui.core.analysis.plot_data import GROUPINGS, GroupedHistogram, Series
 from spectui.core.errors import BadInput
+from spectui.core.figures.spec import FigureSpec, PointsFigure
 from spectui.core.tables.table_shape import is_label_column
 
 from ..dialogs.pick import PickScreen
 from ..widgets.context_header import ContextHeader
-from ..widgets.plot_widgets import MIN_HEIGHT, MIN_WIDTH, Chart, histogram_drawing, series_drawing
+from ..widgets.plot_widgets import (
+    MIN_HEIGHT,
+    MIN_WIDTH,
+    Chart,
+    histogram_drawing,
+    points_drawing,
+    series_drawing,
+)
 from ..widgets.prompt_bar import PromptBar
 from ..widgets.row_table import RowTable
+from ..widgets.save_figure import SaveFigureBar
 from .base import SpectuiScreen, reports_errors
 
 VIEWS = ("histogram", "per night", "cumulative")
+"""The views `v` goes through; `s` and `x` show the series and scatter views."""
+VIEW_KINDS = {"series": "series", "scatter": "scatter"}
+"""The figure kind of a view when it is not a histogram of the column."""
+SCREEN_FIGURE = FigureSpec(by="filter")
+FIGURE_SETTINGS = frozenset(f.name for f in fields(FigureSpec))
 BIN_STEPS = (5, 8, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150, 200)
 PREFERRED_COLUMNS = ("PWV [mm]_spectrum", "PWV [mm]_spectrogram", "CHI2_FIT", "D2CCD")
 NO_CUT = "(no cut)"
 CELL_WIDTH = 40
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class PlotSpec:
-    """Everything that decides what the screen draws."""
+    """What the screen draws: a figure description (its settings by name; `cut` one saved cut) and how it is shown."""
 
-    column: str = ""
-    by: str = "filter"
-    view: str = "histogram"
-    bins: int = 20
-    log: bool = False
-    multiples: bool = False
-    cut: str | None = None
-    full_range: bool = False
-    text: bool = False
+    figure: FigureSpec
+    view: str
+    text: bool
 
-    def figure_spec(self):
-        """The histogram this screen draws as a figure description, the one `spectui plot hist` draws too."""
-        from spectui.core.figures.spec import FigureSpec
+    def __init__(self, figure: FigureSpec = SCREEN_FIGURE, view: str = "histogram", text: bool = False,
+                 **settings) -> None:
+        if "cut" in settings:
+            settings["cuts"] = tuple(filter(None, [settings.pop("cut")]))
+        object.__setattr__(self, "figure", replace(figure, kind=VIEW_KINDS.get(view, "hist"), **settings))
+        object.__setattr__(self, "view", view)
+        object.__setattr__(self, "text", text)
 
-        return FigureSpec("hist", self.column, by=self.by, bins=self.bins, log=self.log, multiples=self.multiples,
-                          full_range=self.full_range, cuts=(self.cut,) if self.cut else ())
+    def __getattr__(self, name: str):
+        if name in FIGURE_SETTINGS:
+            return getattr(self.figure, name)
+        raise AttributeError(name)
+
+    @property
+    def cut(self) -> str | None:
+        """The saved quality cut applied, if any."""
+        return self.figure.cuts[0] if self.figure.cuts else None
+
+    def figure_spec(self) -> FigureSpec:
+        """What this screen draws as a figure description, the one `spectui plot` draws too."""
+        return self.figure
 
 
 @dataclass(frozen=True)
@@ -59,7 +82,7 @@ class Figure:
     """What a worker computed for one PlotSpec, with the rows that passed the cut."""
 
     spec: PlotSpec
-    data: GroupedHistogram | Series
+    data: GroupedHistogram | Series | PointsFigure
     passing: int
     rows: int
 
@@ -71,7 +94,8 @@ class HistogramScreen(SpectuiScreen):
     HELP = ("c picks a column (type a few letters: pwv, ozone, vaod, chi2, d2ccd), g groups by filter, "
             "target or night, m shows the groups overlaid or side by side, + and - change the bins, l the "
             "log scale, C applies a saved quality cut (spectui cuts add), v switches between histogram, "
-            "median per night and cumulative count, t shows the numbers as a table (also shown when the "
+            "median per night and cumulative count, s shows the column against UTC time, x against another "
+            "column (picked), ctrl+s saves the figure on show (.png, .pdf, .svg), t shows the numbers as a table (also shown when the "
             "terminal is too small to plot), r uses the full range instead of the 0.5-99.5 percentiles, o "
             "opens another results file.")
     BINDINGS = [
@@ -87,6 +111,12 @@ class HistogramScreen(SpectuiScreen):
         Binding("C", "pick_cut", "Cut", tooltip="Apply or clear a saved quality cut", id="histogram.cut"),
         Binding("v", "next_view", "View", tooltip="Histogram, median per night, or cumulative count",
                 id="histogram.view"),
+        Binding("s", "series", "Series", show=False, tooltip="The column against UTC time, per group",
+                id="histogram.series"),
+        Binding("x", "scatter", "Scatter", show=False, tooltip="The column against another column, per group",
+                id="histogram.scatter"),
+        Binding("ctrl+s", "save_figure", "Save", tooltip="Save figure (.png, .pdf or .svg)",
+                id="histogram.save_figure"),
         Binding("t", "toggle('text')", "Table", tooltip="Show the numbers as a table", id="histogram.text"),
         Binding("r", "toggle('full_range')", "Range", show=False,
                 tooltip="Full range or the 0.5-99.5 percentiles", id="histogram.range"),
@@ -110,7 +140,7 @@ class HistogramScreen(SpectuiScreen):
         yield ContextHeader()
         yield Label("", id="histogram-line", classes="status-line", markup=False)
         yield Container(id="histogram-body")
-        yield PromptBar(id="prompt")
+        yield SaveFigureBar(id="prompt")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -176,18 +206,17 @@ class HistogramScreen(SpectuiScreen):
 
     def _compute(self, table, spec: PlotSpec) -> None:
         from spectui.core.analysis import plot_data
-        from spectui.core.analysis.cuts import selection_mask
-        from spectui.core.figures.spec import histogram_figure
+        from spectui.core.figures.spec import figure_data, selection
 
-        mask = selection_mask(table, (spec.cut,)).to_numpy(dtype=bool) if spec.cut else None
-        by = spec.by
-        if spec.view == "histogram":
-            data = histogram_figure(table, spec.figure_spec(), mask).hist
-        elif spec.view == "per night":
-            data = plot_data.nightly_series(table, spec.column, by, mask)
+        if spec.view in ("per night", "cumulative"):
+            mask = selection(table, spec.figure)
+            by = spec.by if spec.view == "per night" or spec.by in ("filter", "target") else "none"
+            data = (plot_data.nightly_series(table, spec.column, by, mask) if spec.view == "per night"
+                    else plot_data.cumulative_series(table, by, mask))
+            passing = int(mask.sum())
         else:
-            data = plot_data.cumulative_series(table, by if by in ("filter", "target") else "none", mask)
-        passing = int(mask.sum()) if mask is not None else len(table)
+            drawn = figure_data(table, spec.figure)
+            data, passing = (drawn.hist if spec.view == "histogram" else drawn), drawn.selected
         self.deliver(self._computed, Figure(spec, data, passing, len(table)))
 
     def _computed(self, figure: Figure) -> None:
@@ -211,6 +240,8 @@ class HistogramScreen(SpectuiScreen):
             self._show_table(data)
         elif cells > 1:
             self._show_multiples(data, columns)
+        elif isinstance(data, PointsFigure):
+            self._show_single(points_drawing(data))
         else:
             drawing = (histogram_drawing(data, spec.log) if isinstance(data, GroupedHistogram)
                        else series_drawing(data, spec.log and spec.view == "cumulative"))
@@ -237,7 +268,9 @@ class HistogramScreen(SpectuiScreen):
     def _show_table(self, data) -> None:
         body = self.query_one("#histogram-body", Container)
         body.remove_children()
-        frame = data.table()
+        from spectui.core.figures.screen_figures import points_table
+
+        frame = points_table(data) if isinstance(data, PointsFigure) else data.table()
         table = RowTable(cursor_type="row", zebra_stripes=True)
         table.show_rows([str(c) for c in frame.columns],
                         [[_cell(v, grouped=not is_label_column(str(name))) for name, v in zip(frame.columns, row)]
@@ -262,7 +295,7 @@ class HistogramScreen(SpectuiScreen):
         parts = []
         if self.table is not None and spec.column:
             parts.append(spec.column if spec.view != "cumulative" else "rows")
-            parts.append(spec.view)
+            parts.append(f"against {spec.x}" if spec.view == "scatter" else spec.view)
             parts.append(f"by {spec.by}" if spec.by != "none" else "all together")
             if spec.view == "histogram":
                 parts.append(f"{spec.bins} bins")
@@ -276,6 +309,8 @@ class HistogramScreen(SpectuiScreen):
                 data = figure.data
                 if isinstance(data, GroupedHistogram) and (data.outside or data.missing):
                     parts.append(f"{data.outside:,} outside, {data.missing:,} missing")
+                if isinstance(data, PointsFigure):
+                    parts.append(f"{data.drawn:,} points")
             parts.append(self.source)
         if note:
             parts.append(note)
@@ -301,8 +336,37 @@ class HistogramScreen(SpectuiScreen):
         self.update_spec(by=GROUPINGS[(GROUPINGS.index(self.spec.by) + 1) % len(GROUPINGS)])
 
     def action_next_view(self) -> None:
-        """Histogram, then median per night, then cumulative count."""
-        self.update_spec(view=VIEWS[(VIEWS.index(self.spec.view) + 1) % len(VIEWS)])
+        """Histogram, then median per night, then cumulative count (from series or scatter: the histogram)."""
+        view = self.spec.view
+        self.update_spec(view=VIEWS[(VIEWS.index(view) + 1) % len(VIEWS)] if view in VIEWS else VIEWS[0])
+
+    def action_series(self) -> None:
+        """The column against UTC time, a marker per group."""
+        self.update_spec(view="series")
+
+    def action_scatter(self) -> None:
+        """Pick the column along x, then show the current column against it."""
+        from spectui.core.analysis.plot_data import numeric_columns
+
+        columns = numeric_columns(self.table)
+        current = self.spec.x or next((c for c in (*PREFERRED_COLUMNS, *columns) if c != self.spec.column
+                                       and c in columns), self.spec.column)
+        self.app.push_screen(PickScreen("Column along x", columns, current,
+                                        placeholder=f"plotted against {self.spec.column}: a few letters"),
+                             lambda column: column and self.update_spec(view="scatter", x=column))
+
+    @reports_errors
+    def action_save_figure(self) -> None:
+        """Ask for a file and save the figure on show to it (format by extension)."""
+        if self.figure is None:
+            raise BadInput("nothing to save yet: the figure is still being computed.")
+        shown, table = self.figure, self.table
+        from spectui.core.figures.screen_figures import figure_stem, write_view
+
+        spec = shown.spec
+        series = shown.data if isinstance(shown.data, Series) else None
+        self.query_one(SaveFigureBar).ask(figure_stem(spec.figure, spec.view), lambda path: write_view(
+            table, spec.figure, path, series, log=spec.log and spec.view == "cumulative"))
 
     def action_toggle(self, setting: str) -> None:
         """Switch a yes/no setting (log, multiples, text, full_range)."""
@@ -380,3 +444,4 @@ def _cell(value, grouped: bool = True) -> Text:
     if isinstance(value, int):
         return Text(f"{value:,}" if grouped else str(value), justify="right")
     return Text(str(value))
+

@@ -18,8 +18,11 @@ from spectui.core.analysis.plot_data import (
     night_days,
     night_ticks,
     step_xy,
+    time_ticks,
+    utc_days,
     value_ticks,
 )
+from spectui.core.figures.spec import PointsFigure
 
 MIN_WIDTH, MIN_HEIGHT = 40, 10
 """The smallest plot worth drawing; below it the screens show the numbers as a table."""
@@ -29,8 +32,6 @@ BAR_CELLS = 4
 STATUS_COLOURS = {"ok": "success", "partial": "warning", "missing": "error"}
 SERIES_THEME_COLOURS = ("primary", "accent", "secondary")
 SERIES_NAMED_COLOURS = ("cyan+", "magenta+", "yellow+", "green+", "red+", "blue+", "white")
-
-
 
 @dataclass(frozen=True)
 class Canvas:
@@ -140,6 +141,37 @@ def series_drawing(series: Series, log: bool = False) -> Drawing:
         if log:
             positions, labels = log_ticks(max((np.nanmax(v) for v in series.values if len(v)), default=1))
             plt.yticks(positions, labels)
+
+    return draw
+
+
+def points_drawing(points: PointsFigure) -> Drawing:
+    """Each group's points: the column against UTC time with the nights' starts marked (series), or against x."""
+    series = points.spec.kind == "series"
+    xs = [utc_days(x) if series else x for x in points.xs]
+    log = points.spec.log
+
+    def draw(plt, canvas: Canvas) -> None:
+        drawn = [x for x in xs if len(x)]
+        low, high = (float(min(map(np.min, drawn))), float(max(map(np.max, drawn)))) if drawn else (0.0, 1.0)
+        if points.same_unit and drawn:
+            plt.plot([low, high], [low, high], marker="braille", color=canvas.colour("secondary"), label="1:1")
+        for index, label in enumerate(points.labels):
+            keep = points.ys[index] > 0 if log else np.ones(len(xs[index]), dtype=bool)
+            if keep.any():
+                plt.scatter(xs[index][keep].tolist(), points.ys[index][keep].tolist(), marker="braille",
+                            color=canvas.series_colour(index), label=f"{label} ({int(keep.sum()):,})")
+        most = max(2, canvas.width // TICK_SPACING)
+        if series:
+            for boundary in utc_days(points.boundaries):
+                plt.vline(float(boundary), color=canvas.colour("secondary"))
+            plt.xticks(*time_ticks(low, high, most))
+        else:
+            plt.xticks(*value_ticks(low, high, most))
+        if log:
+            plt.yscale("log")
+        plt.xlabel(points.x_label)
+        plt.title(points.y_label)
 
     return draw
 
