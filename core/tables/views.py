@@ -66,7 +66,10 @@ class TableView:
         self.sort_column: str | None = None
         self.sort_ascending = True
         self.hidden: list[str] = []
+        self.cut_name: str | None = None
+        self._cut_of = None
         self._filter_mask: np.ndarray | None = None
+        self._cut_mask: np.ndarray | None = None
         self._selected = np.zeros(len(self.base), dtype=bool)
         self._positions: np.ndarray | None = None
 
@@ -85,10 +88,8 @@ class TableView:
         return self._positions
 
     def _compute_positions(self) -> np.ndarray:
-        if self._filter_mask is None:
-            rows = np.arange(len(self.base))
-        else:
-            rows = np.flatnonzero(self._filter_mask)
+        masks = [m for m in (self._filter_mask, self._cut_mask) if m is not None]
+        rows = np.flatnonzero(np.logical_and.reduce(masks)) if masks else np.arange(len(self.base))
         if self.sort_column is None:
             return rows
         ordered = self.base[self.sort_column].iloc[rows].sort_values(
@@ -143,6 +144,19 @@ class TableView:
         """Narrow the current filter with one more condition."""
         self.set_filter(f"({self.filter_text}) and {condition}" if self.filter_text else condition)
 
+    def set_cut(self, name: str | None, mask_of=None) -> None:
+        """Also hide the rows failing the cut `name` (`mask_of(frame)`: which rows pass); None clears it."""
+        mask = np.asarray(mask_of(self.base), dtype=bool) if name else None
+        self.cut_name, self._cut_of = (name, mask_of) if name else (None, None)
+        self._cut_mask, self._positions = mask, None
+
+    def add_column(self, name: str, values) -> None:
+        """Add a column of values (one per row of the whole table, in table order) after the others."""
+        if name in self.base.columns:
+            raise BadInput(f"the table has a column {name!r} already.")
+        values = values.array if hasattr(values, "array") else np.asarray(values)
+        self.base = self.base.assign(**{name: values})
+
     def sort_by(self, column: str, ascending: bool = True) -> None:
         """Sort the view by one column (stable; missing values last)."""
         self._check_column(column)
@@ -179,6 +193,15 @@ class TableView:
             self.set_filter(self.filter_text)
         except BadInput:
             self.filter_text, self._filter_mask = "", None
+            raise
+        finally:
+            self._reapply_cut()
+
+    def _reapply_cut(self) -> None:
+        try:
+            self.set_cut(self.cut_name, self._cut_of)
+        except BadInput:
+            self.set_cut(None)
             raise
 
     # Selection
