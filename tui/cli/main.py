@@ -12,6 +12,7 @@ from .open_files import open_files
 from .options import SpectuiGroup, app_options, repo_option
 from .plot import plot
 from .repo import collections, demo, exposures
+from .report import report
 
 
 @click.group("spectui", cls=SpectuiGroup, invoke_without_command=True,
@@ -39,3 +40,4 @@ for command in (demo, collections, exposures, extract, merge, missing, stats, cu
                 open_files):
     main.add_command(command)
 main.add_command(columns)
+main.add_command(report)
