@@ -114,3 +114,34 @@ def slow_chunks(monkeypatch):
 
     monkeypatch.setattr(extract_module, "extract_chunk", slow)
     monkeypatch.setattr(extract_module, "MAX_CHUNK", 16)
+
+
+@pytest.fixture(scope="session")
+def butler_servers(demo_builds: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
+    """moto's S3 server and a Butler server on an S3 copy of the SQLite demo, for the session; the client's
+    token and S3 settings are in the environment. The run stops with one line when they cannot start."""
+    from butler_server import ButlerServers, ServersUnavailable
+
+    from spectui.core.demo.build import build_demo
+
+    if "sqlite" not in demo_builds:
+        demo_builds["sqlite"] = build_demo(tmp_path_factory.mktemp("demo") / "repo", nights=3, seed=1)
+    servers = ButlerServers(tmp_path_factory.mktemp("servers"))
+    try:
+        servers.start(demo_builds["sqlite"])
+    except ServersUnavailable as exc:
+        servers.stop()
+        pytest.exit(f"the remote tests need a Butler server and an S3 server, which could not start: {exc}",
+                    returncode=1)
+    mp = pytest.MonkeyPatch()
+    for name, value in servers.client_env.items():
+        mp.setenv(name, value)
+    yield servers
+    mp.undo()
+    servers.stop()
+
+
+@pytest.fixture(scope="session", params=["url", "s3"])
+def remote_repo(request: pytest.FixtureRequest, butler_servers) -> str:
+    """The S3 demo, through the Butler server's URL and read directly (local registry, files on S3)."""
+    return butler_servers.url if request.param == "url" else str(butler_servers.repo)
