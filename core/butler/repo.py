@@ -18,6 +18,7 @@ from ..errors import (
     UnknownCollection,
     UnknownDatasetType,
 )
+from .remote import is_remote, not_found_url, remote_problem, server_url
 
 INSTRUMENT = "LATISS"
 # Logs "Failed to instantiate Butler" before raising; spectui reports the exception itself in one line.
@@ -56,7 +57,8 @@ def _short_busy_timeout(dbapi_connection, record, proxy) -> None:
 
 
 def open_repo(repo: str | os.PathLike):
-    """A read-only Butler on a repository path, URI or alias, with instrument LATISS as its default data ID."""
+    """A read-only Butler on a repository path, alias or Butler server URL, with instrument LATISS as its
+    default data ID."""
     quiet_butler_logs()
     from lsst.daf.butler import Butler
 
@@ -66,9 +68,10 @@ def open_repo(repo: str | os.PathLike):
     try:
         return Butler.from_config(name, writeable=False, instrument=INSTRUMENT)
     except FileNotFoundError as exc:
-        raise RepoNotFound(_not_found_message(name)) from exc
+        raise (not_found_url(name) if "://" in name else RepoNotFound(_not_found_message(name))) from exc
     except Exception as exc:
-        unavailable = _unavailable(exc, f"cannot open repository {name!r}: its registry", "")
+        unavailable = remote_problem(exc, name) or _unavailable(
+            exc, f"cannot open repository {name!r}: its registry", "")
         if unavailable is not None:
             raise unavailable from exc
         raise RepoNotFound(f"cannot open repository {name!r}: {_first_line(exc)}") from exc
@@ -152,7 +155,7 @@ def butler_errors(what: str = "query", hint: str = WHERE_HINT) -> Iterator[None]
     except (ButlerUserError, ValueError, TypeError) as exc:
         raise bad_query(what, _first_line(exc), hint) from exc
     except Exception as exc:
-        unavailable = _unavailable(exc, "the repository's registry", f"{what}: ")
+        unavailable = remote_problem(exc) or _unavailable(exc, "the repository's registry", f"{what}: ")
         if unavailable is not None:
             raise unavailable from exc
         if not isinstance(exc, StatementError):
@@ -161,7 +164,9 @@ def butler_errors(what: str = "query", hint: str = WHERE_HINT) -> Iterator[None]
 
 
 def datastore_roots(butler) -> list[str]:
-    """Where the repository keeps its files (its datastores' roots)."""
+    """Where the repository keeps its files (its datastores' roots); for a Butler server, its URL."""
+    if is_remote(butler):
+        return [server_url(butler)]
     return sorted(str(root) for root in butler.get_datastore_roots().values() if root is not None)
 
 
