@@ -5,26 +5,35 @@ common case (a local FileDatastore, one file per dataset) the paths are read str
 records table, at a quarter of the cost. Every other case, and every ref without a plain record, goes through
 `get_many_uris`. That table is private to the Butler, so whatever goes wrong reading it (other than an
 unavailable registry, which the public path would meet too) sends every ref through `get_many_uris`.
+
+A Butler server has neither: each ref is one `getURI` request (a presigned HTTPS URL, valid for an hour), made
+two at a time, by the worker reading the chunk just before it reads it.
 """
 
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from ..errors import BadInput
+from .remote import is_remote
 from .repo import butler_errors, registry_unavailable
 
 NO_COMPONENT = (None, "__NULL_STRING__")
+SERVER_REQUESTS = 2
 
 
 def locate(butler, units: list[tuple[int, dict]]) -> list[tuple[int, dict[str, str]]]:
     """Each visit's file location per dataset type ('' where the datastore has no file for the ref)."""
     refs = [ref for _, by_type in units for ref in by_type.values()]
     with butler_errors("file lookup"):
-        found = _from_records(butler, refs)
-        rest = [ref for ref in refs if ref.id not in found]
-        if rest:
-            found.update(_from_uris(butler, rest))
+        if is_remote(butler):
+            found = dict(zip((ref.id for ref in refs), _from_server(butler, refs)))
+        else:
+            found = _from_records(butler, refs)
+            rest = [ref for ref in refs if ref.id not in found]
+            if rest:
+                found.update(_from_uris(butler, rest))
     return [(visit, {name: found.get(ref.id, "") for name, ref in by_type.items()})
             for visit, by_type in units]
 
@@ -65,3 +74,16 @@ def _from_uris(butler, refs: list) -> dict:
                        f"({exc}); e.g. pip install 'lsst-resources[s3,http]'.") from exc
     return {ref.id: _uri_location(located.primaryURI) for ref, located in uris.items()
             if located.primaryURI is not None}
+
+
+def _from_server(butler, refs: list) -> list[str]:
+    """Each ref's presigned URL from the Butler server, at most two requests at a time ('' for no file)."""
+    with ThreadPoolExecutor(SERVER_REQUESTS) as pool:
+        return list(pool.map(lambda ref: _server_location(butler, ref), refs))
+
+
+def _server_location(butler, ref) -> str:
+    try:
+        return butler.getURI(ref).geturl()
+    except FileNotFoundError:
+        return ""

@@ -14,14 +14,15 @@ import uuid
 class RepoLink:
     """The repository as chunk readers see it: the caller's Butler here, a read-only copy in each worker.
 
-    Pickled, it carries the Butler's own pickled form; a worker unpickles that once per extraction, when a
-    chunk first needs it, so a registry that cannot be opened fails that chunk rather than the worker process.
+    Pickled, it carries the Butler's own pickled form (a client/server Butler, which does not pickle, its URL);
+    a worker opens that once per extraction, when a chunk first needs it, so a registry that cannot be opened
+    fails that chunk rather than the worker process.
     """
 
     def __init__(self, butler) -> None:
         self._butler = butler
         self.key = uuid.uuid4().hex
-        self._pickled: bytes | None = None
+        self._pickled: bytes | str | None = None
 
     @property
     def butler(self):
@@ -32,11 +33,14 @@ class RepoLink:
 
     def __reduce__(self):
         if self._pickled is None:
-            self._pickled = pickle.dumps(self._butler)
+            from .remote import is_remote, server_url
+
+            remote = is_remote(self._butler)
+            self._pickled = f"{server_url(self._butler)}butler.yaml" if remote else pickle.dumps(self._butler)
         return _received_link, (self.key, self._pickled)
 
 
-def _received_link(key: str, pickled: bytes) -> RepoLink:
+def _received_link(key: str, pickled: bytes | str) -> RepoLink:
     link = RepoLink.__new__(RepoLink)
     link._butler, link.key, link._pickled = None, key, pickled
     return link
@@ -47,21 +51,23 @@ _WORKER_BUTLERS: dict[str, object] = {}
 _OPENING = threading.Lock()
 
 
-def _worker_butler(key: str, pickled: bytes):
-    """This process's Butler for extraction `key`, opened the first time a chunk of it asks.
+def _worker_butler(key: str, pickled: bytes | str):
+    """This process's Butler for extraction `key`, opened the first time a chunk of it asks (a Butler server's
+    by its URL, with the token in this process's environment).
 
     A few Butlers are kept (the latest extractions'), as a dask worker may serve several extractions at once.
     """
     with _OPENING:
         butler = _WORKER_BUTLERS.get(key)
         if butler is None:
-            from .repo import butler_errors, quiet_butler_logs
+            from .repo import butler_errors, open_repo, quiet_butler_logs
 
             quiet_butler_logs()
             while len(_WORKER_BUTLERS) >= KEPT_BUTLERS:
                 del _WORKER_BUTLERS[next(iter(_WORKER_BUTLERS))]
             with butler_errors("opening the repository in a worker"):
-                butler = _WORKER_BUTLERS[key] = pickle.loads(pickled)
+                butler = open_repo(pickled) if isinstance(pickled, str) else pickle.loads(pickled)
+                _WORKER_BUTLERS[key] = butler
     return butler
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import time
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import not_
@@ -68,7 +69,28 @@ def open_location(location: str) -> BinaryIO:
         return open(location, "rb")
     from lsst.resources import ResourcePath
 
+    if location.startswith(("http://", "https://")):
+        return io.BytesIO(read_over_http(ResourcePath(location)))
     return ResourcePath(location).open("rb")
+
+
+HTTP_ATTEMPTS = 4
+FIRST_WAIT = 0.5
+
+
+def read_over_http(resource) -> bytes:
+    """A (presigned) HTTP(S) file's bytes, tried again after a growing wait when the network or server falters."""
+    attempt = 0
+    while True:
+        try:
+            return resource.read()
+        except (FileNotFoundError, PermissionError):
+            raise
+        except OSError:
+            attempt += 1
+            if attempt == HTTP_ATTEMPTS:
+                raise
+            time.sleep(FIRST_WAIT * 2 ** (attempt - 1))
 
 
 def read_output(location: str) -> dict[str, object] | FitParameters:
