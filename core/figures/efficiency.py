@@ -13,10 +13,13 @@ import numpy as np
 from ..analysis.status import STATUSES, summarize
 from ..errors import BadInput
 
-STATUS_STYLES = {"ok": {"color": "#009E73", "hatch": ""}, "partial": {"color": "#E69F00", "hatch": "///"},
-                 "missing": {"color": "#D55E00", "hatch": "xxx"}}
+STATUS_STYLES = {"ok": {"facecolor": "#0072B2", "hatch": ""}, "partial": {"facecolor": "#E69F00", "hatch": "//"},
+                 "missing": {"facecolor": "#F0E442", "hatch": "xx"}}
+"""Dark, middle and light in grey as well as hatched differently: ok blue, partial orange, missing yellow."""
 PANEL_HEIGHT = 1.9
 MAX_TICKS = 24
+MAX_BARS = 60
+"""Beyond this many nights the statuses are drawn as stacked steps, one shape each, instead of one bar a night."""
 NO_FILTER = "(no filter)"
 
 
@@ -62,7 +65,8 @@ def efficiency_figure(status, title: str = "") -> EfficiencyFigure:
 
 
 def draw_efficiency(figure: EfficiencyFigure):
-    """One panel per filter: per night, the ok, partial and missing exposures stacked in that order."""
+    """One panel per filter: per night, the ok, partial and missing exposures stacked in that order (as bars, or
+    as steps over many nights)."""
     from .files import SIZE, new_figure
 
     panels = len(figure.filters)
@@ -73,8 +77,12 @@ def draw_efficiency(figure: EfficiencyFigure):
         bottom = np.zeros(len(x), dtype="int64")
         for status in STATUSES:
             heights = figure.counts[name][status]
-            ax.bar(x, heights, bottom=bottom, width=0.8, edgecolor="black", linewidth=0.4, label=status,
-                   **STATUS_STYLES[status])
+            if len(x) > MAX_BARS:
+                ax.stairs(bottom + heights, np.arange(len(x) + 1) - 0.5, baseline=bottom, fill=True,
+                          edgecolor="black", linewidth=0.3, label=status, **STATUS_STYLES[status])
+            else:
+                ax.bar(x, heights, bottom=bottom, width=0.8, edgecolor="black", linewidth=0.4, label=status,
+                       **STATUS_STYLES[status])
             bottom = bottom + heights
         ax.set_title(f"{name}: {figure.total(name, 'ok'):,} of {figure.total(name):,} ok "
                      f"({figure.efficiency(name):.1%}), {figure.total(name, 'partial'):,} partial, "
@@ -84,7 +92,7 @@ def draw_efficiency(figure: EfficiencyFigure):
     step = max(1, int(np.ceil(len(x) / MAX_TICKS)))
     axes[-1].set_xticks(x[::step], [str(n) for n in figure.nights[::step]], rotation=45, ha="right")
     axes[-1].set_xlabel("night (day_obs)")
-    axes[0].legend(fontsize=8, loc="upper right", ncols=3)
+    axes[0].legend(fontsize=8, loc="lower right", bbox_to_anchor=(1, 1.0), ncols=3, frameon=False)
     fig.suptitle(f"{figure.title}\n{figure.total(None, 'ok'):,} of {figure.total():,} exposures ok "
                  f"({figure.efficiency():.1%})", fontsize=10)
     return fig

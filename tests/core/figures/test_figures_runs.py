@@ -67,6 +67,20 @@ def test_efficiency_bars_are_the_status_counts_per_night_and_filter(status):
     assert "u/me/run" in fig._suptitle.get_text()
 
 
+def test_many_nights_are_stacked_steps_of_the_same_counts(status):
+    many = status.assign(day_obs=pd.array(20250101 + np.arange(len(status)) % 90, dtype="Int64"))
+    figure = efficiency_figure(many)
+    expected = many.groupby(["physical_filter", "day_obs", "status"]).size()
+    ax = next(ax for ax in draw(figure).axes if ax.get_title(loc="left").startswith(FILTERS[1]))
+    below = np.zeros(len(figure.nights))
+    for patch, wanted in zip(ax.patches, ("ok", "partial", "missing")):
+        values, _, baseline = patch.get_data()
+        counts = np.array([expected.get((FILTERS[1], night, wanted), 0) for night in figure.nights])
+        assert patch.get_label() == wanted and len(figure.nights) == 90
+        assert np.array_equal(baseline, below) and np.array_equal(values, below + counts)
+        below += counts
+
+
 def test_an_empty_selection_has_no_efficiency(status):
     with pytest.raises(BadInput, match="no exposure"):
         efficiency_figure(status.iloc[:0])
