@@ -43,16 +43,16 @@ def check_figure_path(path: str | os.PathLike) -> None:
     check_output_path(path, allowed=FIGURE_FORMATS)
 
 
-def write_figure(figure, path: str | os.PathLike) -> Path:
+def write_figure(figure, path: str | os.PathLike, dpi: int = DPI) -> Path:
     """Draw a figure (a description of spec.py, or one with its own `draw` and `title`) and write it atomically in
-    the format of the path's extension."""
+    the format of the path's extension (PNG at `dpi` pixels per inch: 800 × 500 at the default)."""
     import matplotlib
 
     fmt = figure_format(path)
     with matplotlib.rc_context(RC):
         drawn = draw(figure)
         with atomic_path(path) as tmp:
-            drawn.savefig(tmp, format=fmt, dpi=DPI, metadata={"Title": title_of(figure), **METADATA[fmt]})
+            drawn.savefig(tmp, format=fmt, dpi=dpi, metadata={"Title": title_of(figure), **METADATA[fmt]})
     return Path(path)
 
 

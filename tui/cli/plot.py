@@ -17,6 +17,8 @@ from .options import (
     warn_unmatched_targets,
 )
 
+DPI_OPTION = click.option("--dpi", default=100, show_default=True, type=click.IntRange(20, 600),
+                          help="Pixels per inch of a PNG (100: 800 × 500 pixels).")
 BY_HELP = "Group by filter, target, night, or a column of the table (e.g. TARGET); default: all together."
 
 
@@ -30,6 +32,7 @@ def figure_options(func: Callable) -> Callable:
                      help="Keep only the rows where EXPR holds, e.g. '`PWV [mm]_spectrum` > 2 and CHI2_FIT < 30'."),
         click.option("--log", is_flag=True, help="Logarithmic count (or value) axis."),
         click.option("--title", default="", help="The figure's title (default: what is plotted)."),
+        DPI_OPTION,
         click.option("-o", "--output", required=True, metavar="FILE",
                      help="The figure file, by extension: .png, .pdf or .svg."),
     ]
@@ -79,10 +82,11 @@ def plot_scatter(results: str, output: str, x_name: str, y_name: str, **common) 
 @run_option
 @selection_options
 @click.option("--title", default="", help="The figure's title (default: the collection's efficiency).")
+@DPI_OPTION
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="The figure file, by extension: .png, .pdf or .svg.")
-def plot_efficiency(repo: str | None, collection: str | None, run_name: str | None, title: str, output: str,
-                    **kwargs) -> None:
+def plot_efficiency(repo: str | None, collection: str | None, run_name: str | None, title: str, dpi: int,
+                    output: str, **kwargs) -> None:
     """Ok, partial and missing exposures per night, one panel per filter, from the registry (as `spectui missing`)."""
     from spectui.core.figures.efficiency import efficiency_figure
     from spectui.core.figures.files import check_figure_path, write_figure
@@ -90,7 +94,7 @@ def plot_efficiency(repo: str | None, collection: str | None, run_name: str | No
     check_figure_path(output)
     _, collection, status = registry_status(repo, collection, run_name, selection_from(kwargs), [output])
     figure = efficiency_figure(status, title or f"Extraction efficiency · {collection}")
-    write_figure(figure, output)
+    write_figure(figure, output, dpi=dpi)
     say(f"wrote {output}: {figure.total():,} exposures, {figure.total(None, 'ok'):,} ok "
         f"({figure.efficiency():.1%}), {figure.total(None, 'partial'):,} partial, "
         f"{figure.total(None, 'missing'):,} missing")
@@ -103,10 +107,11 @@ def plot_efficiency(repo: str | None, collection: str | None, run_name: str | No
 @click.option("--results-a", metavar="FILE", help="Results of RUN_A (default: its registered file).")
 @click.option("--results-b", metavar="FILE", help="Results of RUN_B (default: its registered file).")
 @click.option("--title", default="", help="The figure's title (default: the column, B − A).")
+@DPI_OPTION
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="The figure file, by extension: .png, .pdf or .svg.")
 def plot_compare(run_a: str, run_b: str, column_name: str, results_a: str | None, results_b: str | None,
-                 title: str, output: str) -> None:
+                 title: str, dpi: int, output: str) -> None:
     """Per common visit, the difference B − A of a column against time, and its histogram."""
     from spectui.core.analysis.derived_columns import read_results
     from spectui.core.figures.comparison import comparison_figure
@@ -117,7 +122,7 @@ def plot_compare(run_a: str, run_b: str, column_name: str, results_a: str | None
     path_b = results_b or results_of_run(run_b, "--results-b")
     figure = comparison_figure(read_results(path_a), read_results(path_b), column_name,
                                _side_name(run_a, path_a), _side_name(run_b, path_b), title)
-    write_figure(figure, output)
+    write_figure(figure, output, dpi=dpi)
     say(f"wrote {output}: {figure.common:,} common visits, median shift {figure.shift:.4g}, "
         f"robust σ {figure.scatter:.3g}")
 
@@ -164,7 +169,7 @@ def _side_name(name: str, path) -> str:
     return name if file.startswith(name) else f"{name} ({file})"
 
 
-def _write(kind: str, results: str, output: str, *, cuts: tuple[str, ...], **settings) -> None:
+def _write(kind: str, results: str, output: str, *, cuts: tuple[str, ...], dpi: int, **settings) -> None:
     from spectui.core.analysis.derived_columns import read_results
     from spectui.core.figures.files import check_figure_path, write_figure
     from spectui.core.figures.spec import FigureSpec, figure_data
@@ -172,5 +177,5 @@ def _write(kind: str, results: str, output: str, *, cuts: tuple[str, ...], **set
     check_figure_path(output)
     spec = FigureSpec(kind=kind, cuts=tuple(cuts), **settings)
     figure = figure_data(read_results(results), spec)
-    write_figure(figure, output)
+    write_figure(figure, output, dpi=dpi)
     say(f"wrote {output}: {figure.selected:,} of {figure.rows:,} rows")
