@@ -163,19 +163,27 @@ def results_of_run(name: str, option: str):
 
 
 def _side_name(name: str, path) -> str:
+    """How a side is named on the figure: the file's name, or the run's name with its file's."""
     from pathlib import Path
 
-    file = Path(path).name
-    return name if file.startswith(name) else f"{name} ({file})"
+    file = Path(path).expanduser()
+    if Path(name).expanduser() == file or file.name.startswith(name):
+        return file.name
+    return f"{name} ({file.name})"
 
 
 def _write(kind: str, results: str, output: str, *, cuts: tuple[str, ...], dpi: int, **settings) -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
     from spectui.core.analysis.derived_columns import read_results
-    from spectui.core.figures.files import check_figure_path, write_figure
+    from spectui.core.figures.files import check_figure_path, title_of, write_figure
     from spectui.core.figures.spec import FigureSpec, figure_data
 
     check_figure_path(output)
     spec = FigureSpec(kind=kind, cuts=tuple(cuts), **settings)
     figure = figure_data(read_results(results), spec)
+    if not spec.title:
+        figure = replace(figure, spec=replace(spec, title=f"{title_of(figure)} · {Path(results).name}"))
     write_figure(figure, output, dpi=dpi)
     say(f"wrote {output}: {figure.selected:,} of {figure.rows:,} rows")
