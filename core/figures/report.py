@@ -92,11 +92,12 @@ def parameter_specs(results, collection: str, cuts: tuple[str, ...] = ()) -> lis
     specs = []
     present = main_columns(results)
     by = "filter" if results is not None and _has_filter(results) else "none"
+    per = " per filter" if by == "filter" else ""
     for parameter in MAIN_PARAMETERS:
         columns = [c for c in present if c.startswith(f"{parameter}_")]
         for column in columns:
             specs.append(FigureSpec("hist", column, by=by, bins=30, cuts=cuts,
-                                    title=f"{axis_label(column)} per filter · {collection}"))
+                                    title=f"{axis_label(column)}{per} · {collection}"))
         if columns:
             specs.append(FigureSpec("series", columns[0], by=by, cuts=cuts,
                                     title=f"{axis_label(columns[0])} against time · {collection}"))

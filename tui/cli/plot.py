@@ -19,6 +19,7 @@ from .options import (
 
 DPI_OPTION = click.option("--dpi", default=100, show_default=True, type=click.IntRange(20, 600),
                           help="Pixels per inch of a PNG (100: 800 × 500 pixels).")
+TABLE_SUFFIXES = (".parquet", ".csv", ".json", ".npy", ".gz")
 BY_HELP = "Group by filter, target, night, or a column of the table (e.g. TARGET); default: all together."
 
 
@@ -155,6 +156,8 @@ def results_of_run(name: str, option: str):
         return side.results
     if Path(name).expanduser().is_file():
         return Path(name).expanduser()
+    if name.lower().endswith(TABLE_SUFFIXES):
+        raise BadInput(f"no results file {name}.")
     if name in load_runs():
         raise BadInput(f"run {name!r} has no results file on disk: pass {option} FILE, or register one with "
                        "`spectui runs add NAME --file extracted=PATH`.")

@@ -187,6 +187,7 @@ def test_compare_draws_each_common_visits_difference(extracted, tmp_path, monkey
 @pytest.mark.parametrize(("args", "message"), [
     (["compare", "nope", "{b}", "-C", "D2CCD", "-o", "{out}.png"], "unknown run 'nope'"),
     (["compare", "{a}", "{b}", "-C", "PWV", "-o", "{out}.png"], "unknown column 'PWV'"),
+    (["compare", "{a}", "{out}/none.parquet", "-C", "D2CCD", "-o", "{out}.png"], "no results file"),
     (["compare", "{a}", "{b}", "-C", "TARGET", "-o", "{out}.png"], "not numbers"),
     (["compare", "{a}", "{b}", "-C", "D2CCD", "-o", "{out}.tiff"], "cannot tell the figure format"),
     (["compare", "{a}", "{b}", "-C", "D2CCD", "-o", "{out}/missing/c.png"], "does not exist"),
