@@ -30,12 +30,14 @@ class ExposuresScreen(TableScreen):
 
     HELP = ("The exposures of the selection shown above the table; r changes the nights, dispersers and "
             "filters and queries the Butler again (escape cancels a running query). While the Butler "
-            "answers, the list saved the last time this selection was shown is on screen, marked as such."
+            "answers, the list saved the last time this selection was shown is on screen, marked as such. "
+            "Enter (or v) shows every field of the current exposure."
             "\n\n"
             + TableScreen.HELP)
     BINDINGS = [
         Binding("r", "query", "Query", id="exposures.query",
                 tooltip="Choose nights, dispersers, filters and query the Butler again"),
+        Binding("enter", "row_details", "Details", show=False, id="exposures.row_details"),
     ]
 
     export_stem = "exposures"

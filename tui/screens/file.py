@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual_fastdatatable import DataTable
 from spectui.core.tables.column_notes import SUFFIX_HELP, column_note, holds_spectractor_results, type_name
 from spectui.core.tables.table_files import FIRST_ROWS, TableFile
 
+from ..dialogs.table_prompts import with_saved_columns
 from ..widgets.arrow_display import ArrowDisplay, text_backend
 from ..widgets.fast_table import FastTable
 from ..widgets.first_frame import FirstRows, first_rows_status, head_first_rows
@@ -25,8 +27,9 @@ class FileScreen(TableScreen):
     """Browses one results file with the table keys; the line above the table explains the current column."""
 
     HELP = (TableScreen.HELP + "\n\n" + SUFFIX_HELP + " H plots histograms of the rows shown when the file "
-            "holds Spectractor results.\n\nWith several files open, the number keys switch between them "
-            "(1 is the first file); q closes a file.")
+            "holds Spectractor results. The saved derived columns (spectui columns) follow the file's columns."
+            "\n\nWith several files open, the number keys switch between them (1 is the first file); q closes "
+            "a file.")
     BINDINGS = [
         Binding("C", "columns", "Columns", tooltip="Every column with its type and meaning; enter goes to it",
                 id="file.columns"),
@@ -83,12 +86,15 @@ class FileScreen(TableScreen):
         from spectui.core.tables.views import TableView
 
         table = self.opened.read_all()
-        display = ArrowDisplay(table)
-        view = TableView(to_frame(table), key=self.opened.key)
-        self.deliver(self._view_ready, view, display)
+        frame, derived, problem = with_saved_columns(to_frame(table))
+        display = ArrowDisplay(with_columns(table, frame, derived))
+        view = TableView(frame, key=self.opened.key)
+        self.deliver(self._view_ready, view, display, derived, problem)
 
-    def _view_ready(self, view, display: ArrowDisplay) -> None:
-        self.display_table, self.view = display, view
+    def _view_ready(self, view, display: ArrowDisplay, derived: dict[str, str], problem) -> None:
+        self.display_table, self.view, self.derived = display, view, derived
+        if problem is not None:
+            self.app.report(problem)
         self.redraw()
         self.refresh_bindings()
         self._show_column_note()
@@ -130,6 +136,8 @@ class FileScreen(TableScreen):
         name = columns[index]
         if self.view is None and self.first_rows is not None:
             kind = self.first_rows.kinds[index + 1]
+        elif name in self.derived:
+            kind = f"derived: {self.derived[name]}"
         else:
             kind = type_name(self.opened.table.schema.field(name).type)
         self.query_one("#column-note", Label).update(column_note(name, kind))
@@ -141,7 +149,8 @@ class FileScreen(TableScreen):
         from ..dialogs.columns import ColumnsScreen
 
         current = self.shown_columns[max(0, self.table.cursor_column - 1)] if self.table is not None else None
-        self.app.push_screen(ColumnsScreen(self.opened.table, current), self._go_to_column)
+        table = with_columns(self.opened.table, self.view.base, self.derived) if self.view else self.opened.table
+        self.app.push_screen(ColumnsScreen(table, current, self.derived), self._go_to_column)
 
     def _go_to_column(self, name: str | None) -> None:
         if not name or self.table is None:
@@ -160,6 +169,14 @@ class FileScreen(TableScreen):
 
         plot = HistogramScreen(self.view.frame(), source=self.opened.name, column=self.current_column)
         self.app.push_screen(plot)
+
+
+def with_columns(table: pa.Table, frame, names) -> pa.Table:
+    """`table` followed by the columns of `frame` called `names` that it lacks (the derived columns)."""
+    for name in names:
+        if name not in table.column_names:
+            table = table.append_column(name, pa.array(frame[name], from_pandas=True))
+    return table
 
 
 class FirstRowsTable(FastTable):

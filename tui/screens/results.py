@@ -1,4 +1,4 @@
-"""A table of visits (results, statuses, merges): the table keys, Enter for a spectrum, = for a histogram."""
+"""A table of visits (results, statuses, merges): the table keys, Enter for a spectrum, H for a histogram."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from textual.binding import Binding
 from spectui.core.errors import BadInput
 from spectui.core.tables.views import TableView
 
+from ..dialogs.table_prompts import with_saved_columns
 from .base import reports_errors
 from .table import TableScreen
 
@@ -15,23 +16,42 @@ class ResultsScreen(TableScreen):
     """Rows keyed by visit id: Enter opens the spectrum of the current row (n/p flip through the rows)."""
 
     HELP = ("Each row is one visit. Enter shows its spectrum and fit parameters (n and p flip through the "
-            "rows as sorted and filtered here); = draws a histogram of the current column.\n\n"
+            "rows as sorted and filtered here), also from the row details (v); H draws a histogram of the "
+            "current column. The saved derived columns (spectui columns) are added to the table.\n\n"
             + TableScreen.HELP)
     BINDINGS = [
         Binding("enter", "spectrum", "Spectrum", tooltip="Show the spectrum of the current row",
                 id="results.spectrum"),
-        Binding("equals_sign", "histogram", "Histogram",
+        Binding("H", "histogram", "Histogram",
                 tooltip="Histogram of the current column over these rows", id="results.histogram"),
     ]
 
     def __init__(self, frame, *, collection: str | None, title: str, export_stem: str,
                  filter_text: str = "") -> None:
+        frame, derived, self.derived_problem = with_saved_columns(frame)
         view = TableView(frame, key="id")
         if filter_text:
             view.set_filter(filter_text)
         super().__init__(view, title=title, export_stem=export_stem)
         self.collection = collection
         self.spectrum_screen = None
+        self.derived = derived
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.derived_problem is not None:
+            self.app.report(self.derived_problem)
+
+    def row_details(self, row: int):
+        """The row details, whose Enter (or s) opens the spectrum of the row shown."""
+        details = super().row_details(row)
+        details.on_spectrum = self._spectrum_of
+        return details
+
+    def _spectrum_of(self, row: int) -> None:
+        if self.table is not None:
+            self.table.move_cursor(row=row)
+            self.action_spectrum()
 
     @reports_errors
     def action_spectrum(self) -> None:

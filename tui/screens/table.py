@@ -17,6 +17,7 @@ from spectui.core.tables.views import TableView
 
 from ..dialogs.export import ExportRequest, ExportScreen
 from ..dialogs.frequency import FrequencyScreen
+from ..dialogs.table_prompts import ColumnsAndCuts
 from ..widgets.arrow_display import ArrowDisplay
 from ..widgets.context_header import ContextHeader
 from ..widgets.fast_table import FastTable
@@ -28,13 +29,17 @@ FILTER_HINT = "e.g. filter == OG550_65mm_1 and day_obs > 20250101 · enter keeps
 CLIPBOARD_LIMIT = 100_000
 
 
-class TableScreen(GPrefix, SpectuiScreen):
+class TableScreen(ColumnsAndCuts, GPrefix, SpectuiScreen):
     """Shows one TableView in a fast table; every change goes through the view, then the table is redrawn."""
 
     HELP = ("/ searches the current column, | filters with an expression such as "
             "filter == OG550_65mm_1 and day_obs > 20250101, [ ] sort, F counts values, s and u select rows. "
             "g starts a two-key command: g s, g u, g g, g - (listed below). y copies the selected ids "
-            "through the terminal (OSC 52; inside tmux that needs: set -g set-clipboard on).")
+            "through the terminal (OSC 52; inside tmux that needs: set -g set-clipboard on).\n\n"
+            "v shows every field of the current row (n and p go through the rows). = adds a column computed "
+            "from the others (NAME = EXPRESSION, e.g. airmass = 1/cosd(zenith_angle)), then asks whether to "
+            "save it, so that every results table gets it. K hides the rows failing a saved quality cut "
+            "(choose (no cut) to show them again); ctrl+k saves the filter as a named cut.")
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search the current column", id="table.search"),
         Binding("n", "search_next", "Next", show=False, tooltip="Next search match", id="table.search_next"),
@@ -61,6 +66,15 @@ class TableScreen(GPrefix, SpectuiScreen):
                 id="table.export"),
         Binding("y", "copy_keys", "Copy ids", show=False, tooltip="Copy the selected ids to the clipboard",
                 id="table.copy"),
+        Binding("v", "row_details", "Row", show=False, tooltip="Show every field of the current row",
+                id="table.row_details"),
+        Binding("equals_sign", "add_column", "Add column", show=False,
+                tooltip="Add a column computed from an expression (NAME = EXPRESSION)",
+                id="table.add_column"),
+        Binding("K", "pick_cut", "Cut", show=False, tooltip="Apply or clear a saved quality cut",
+                id="table.cut"),
+        Binding("ctrl+k", "save_cut", "Save cut", show=False, tooltip="Save the filter as a named cut",
+                id="table.save_cut"),
         Binding("escape", "back", "Back", show=False, id="table.back"),
         Binding("q", "close", "Back", show=False, id="table.close"),
     ]
@@ -80,6 +94,7 @@ class TableScreen(GPrefix, SpectuiScreen):
         self.g_pending = False
         self._g_timer = None
         self._filter_before = ""
+        self.derived: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield ContextHeader()
@@ -177,6 +192,8 @@ class TableScreen(GPrefix, SpectuiScreen):
             parts.append(f"{len(view.hidden)} hidden")
         if view is not None and view.filter_text:
             parts.append(f"filter: {view.filter_text}")
+        if view is not None and view.cut_name:
+            parts.append(f"cut: {view.cut_name}")
         if self.g_pending:
             parts.insert(0, "g… " + " · ".join(f"{k} {what}" for k, what in self._g_hints()))
         if note:
@@ -275,7 +292,10 @@ class TableScreen(GPrefix, SpectuiScreen):
     @on(PromptBar.Submitted)
     def _prompt_submitted(self, event: PromptBar.Submitted) -> None:
         prompt = self.query_one(PromptBar)
-        if event.purpose == "filter":
+        if event.purpose in ("column", "cut"):
+            if not self.prompt_answered(event.purpose, event.value):
+                return
+        elif event.purpose == "filter":
             try:
                 with self.changing_view():
                     self.view.set_filter(event.value)
@@ -299,6 +319,26 @@ class TableScreen(GPrefix, SpectuiScreen):
         self.query_one(PromptBar).close()
         if self.table is not None:
             self.table.focus()
+
+    # Row details
+
+    @reports_errors
+    def action_row_details(self) -> None:
+        """Show every field of the current row; closing it leaves the cursor on the row shown last."""
+        if self.table is None or not self.view.row_count:
+            raise BadInput("no row to show.")
+        self.app.push_screen(self.row_details(self.table.cursor_row), self._details_closed)
+
+    def row_details(self, row: int):
+        """The row details screen of view row `row`."""
+        from .row_details import RowDetailsScreen
+
+        notes = {name: f"derived: {expression}" for name, expression in self.derived.items()}
+        return RowDetailsScreen(self.view, row, notes=notes, title=self.title)
+
+    def _details_closed(self, row: int | None) -> None:
+        if row is not None and self.table is not None:
+            self.table.move_cursor(row=row)
 
     # Sort, columns, frequency
 

@@ -165,7 +165,7 @@ async def test_nights_in_the_text_table_read_as_nights(with_results, latest_resu
         assert str(night) in text and f"{night:,}" not in text
 
 
-async def test_equals_on_a_results_table_plots_its_current_column(workdir, latest_results):
+async def test_H_on_a_results_table_plots_its_current_column(workdir, latest_results):
     app = app_on()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_screen(pilot, "2", lambda s: getattr(s, "table", None) is not None)
@@ -173,7 +173,7 @@ async def test_equals_on_a_results_table_plots_its_current_column(workdir, lates
         await settle(pilot)
         table = app.screen
         table.table.move_cursor(column=table.view.columns.index("D2CCD") + 1)
-        await pilot.press("equals_sign")
+        await pilot.press("H")
         await wait_for(pilot, lambda: isinstance(app.screen, HistogramScreen)
                        and app.screen.figure is not None)
         assert app.screen.figure.data.column == "D2CCD" and app.screen.figure.rows == len(latest_results)
