@@ -1,9 +1,10 @@
-# The two set-up commands of the README: `make run` (spectui on the demo repository) and `make test`.
+# The two set-up commands of the README: `make run` (spectui on the demo repository) and `make test`;
+# `make test-remote` runs the tests against a real Butler server and S3 server (tests/butler_server.py).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-full bench clean postgresql
+.PHONY: run test test-remote test-full bench clean postgresql
 
 $(BIN)/spectui: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +16,11 @@ run: $(BIN)/spectui
 	$(BIN)/spectui
 
 test: $(BIN)/spectui postgresql
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow and not remote"
+
+# Builds the server's Python 3.13 venv (.venv-server/) the first time, then starts the servers for the session.
+test-remote: $(BIN)/spectui
+	$(BIN)/python -m pytest -q -m "remote and not slow"
 
 test-full: $(BIN)/spectui postgresql
 	$(BIN)/python -m pytest -q
@@ -24,7 +29,7 @@ bench: $(BIN)/spectui
 	$(BIN)/python bench/run
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) .venv-server build *.egg-info
 
 # The tests start their own PostgreSQL server from Debian's packages; as root, install them when missing.
 postgresql:
