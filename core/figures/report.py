@@ -2,7 +2,8 @@
 
 It takes the place of the notebooks' CHECK plots: the summary page first, then the efficiency per night and
 filter, per main parameter (PWV, ozone, aerosols) its histograms per filter, time series and the spectrum fit
-against the spectrogram fit, and with another run the per-visit differences.
+against the spectrogram fit, and with another run the per-visit differences of each parameter's spectrum fit
+(the summary lists the shifts of both fits).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def report_figures(inputs: ReportInputs) -> Iterator[object]:
     for spec in parameter_specs(results, inputs.collection, inputs.cuts):
         yield draw(figure_data(results, spec))
     if inputs.compare_results is not None and results is not None:
-        for column in _common_main(results, inputs.compare_results):
+        for column in compared_columns(results, inputs.compare_results):
             yield draw(comparison_figure(results, inputs.compare_results, column, inputs.collection,
                                          inputs.compare_name, f"{axis_label(column)}: run B − this collection"))
 
@@ -127,6 +128,13 @@ def check_report_path(path: str | os.PathLike) -> None:
     """Refuse a report path that does not end in .pdf (the report is one multi-page PDF)."""
     if figure_format(path) != "pdf":
         raise BadInput(f"the report is a multi-page PDF: name it .pdf, not {Path(str(path)).suffix}.")
+
+
+def compared_columns(results, other) -> list[str]:
+    """The columns drawn against another run: per main parameter, the first fit both tables hold."""
+    common = _common_main(results, other)
+    return [next(c for c in common if c.startswith(f"{p}_")) for p in MAIN_PARAMETERS
+            if any(c.startswith(f"{p}_") for c in common)]
 
 
 def _common_main(results, other) -> list[str]:
