@@ -30,8 +30,7 @@ class ExposuresScreen(TableScreen):
 
     HELP = ("The exposures of the selection shown above the table; r changes the nights, dispersers and "
             "filters and queries the Butler again (escape cancels a running query). While the Butler "
-            "answers, the list saved the last time this selection was shown is on screen, marked as such. "
-            "Enter (or v) shows every field of the current exposure."
+            "answers, the list saved the last time this selection was shown is on screen, marked as such."
             "\n\n"
             + TableScreen.HELP)
     BINDINGS = [

@@ -35,11 +35,9 @@ class TableScreen(ColumnsAndCuts, GPrefix, SpectuiScreen):
     HELP = ("/ searches the current column, | filters with an expression such as "
             "filter == OG550_65mm_1 and day_obs > 20250101, [ ] sort, F counts values, s and u select rows. "
             "g starts a two-key command: g s, g u, g g, g - (listed below). y copies the selected ids "
-            "through the terminal (OSC 52; inside tmux that needs: set -g set-clipboard on).\n\n"
-            "v shows every field of the current row (n and p go through the rows). = adds a column computed "
-            "from the others (NAME = EXPRESSION, e.g. airmass = 1/cosd(zenith_angle)), then asks whether to "
-            "save it, so that every results table gets it. K hides the rows failing a saved quality cut "
-            "(choose (no cut) to show them again); ctrl+k saves the filter as a named cut.")
+            "through the terminal (OSC 52; inside tmux that needs: set -g set-clipboard on). v shows a row, "
+            "= adds a column (NAME = EXPRESSION, then y saves it), K applies a saved cut, ctrl+k saves the "
+            "filter as one.")
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search the current column", id="table.search"),
         Binding("n", "search_next", "Next", show=False, tooltip="Next search match", id="table.search_next"),
@@ -69,7 +67,7 @@ class TableScreen(ColumnsAndCuts, GPrefix, SpectuiScreen):
         Binding("v", "row_details", "Row", show=False, tooltip="Show every field of the current row",
                 id="table.row_details"),
         Binding("equals_sign", "add_column", "Add column", show=False,
-                tooltip="Add a column computed from an expression (NAME = EXPRESSION)",
+                tooltip="Add a column: NAME = EXPRESSION",
                 id="table.add_column"),
         Binding("K", "pick_cut", "Cut", show=False, tooltip="Apply or clear a saved quality cut",
                 id="table.cut"),
