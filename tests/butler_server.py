@@ -33,8 +33,32 @@ USER = "spectui-tester"
 S3_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 REGISTRY_FILES = ("butler.yaml", "gen3.sqlite3")
 
-LAUNCHER = """
+PARENT_WATCH = """
+import os
 import sys
+import threading
+import time
+
+parent = os.getppid()
+
+
+def leave_with_parent():
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+threading.Thread(target=leave_with_parent, daemon=True).start()
+"""
+"""Run first in each server: it stops when the test run that started it dies without stopping it."""
+
+MOTO = PARENT_WATCH + """
+from moto.server import main
+
+main(sys.argv[1:])
+"""
+
+LAUNCHER = PARENT_WATCH + """
 import uvicorn
 from fastapi.responses import JSONResponse
 from lsst.daf.butler.remote_butler.server import create_app
@@ -149,7 +173,8 @@ class ButlerServers:
         """Build or reuse the server environment, start S3, fill the bucket, start the Butler server."""
         venv = server_venv()
         server_env = {**os.environ, "S3_ENDPOINT_URL": self.s3_endpoint, **S3_KEYS}
-        self._spawn("s3", [str(venv / "bin/moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)], server_env)
+        self._spawn("s3", [str(venv / "bin/python"), "-c", MOTO, "-H", "127.0.0.1", "-p", str(self.s3_port)],
+                    server_env)
         self._wait(f"{self.s3_endpoint}/moto-api/", "the S3 server (moto)")
         self.repo = s3_repository(demo, self.folder / "s3-repo", self.s3_endpoint)
         repositories = {REPOSITORY: {"config_uri": str(self.repo / "butler.yaml"), "authorized_groups": ["*"]}}
