@@ -1,32 +1,20 @@
-"""Figure files of what the screens draw besides histograms, series and scatters, and the names they are offered.
+"""What the screens save besides `spectui plot`'s figures: nightly series from the numbers on show, file names.
 
-The nightly series (median per night, cumulative count) is drawn from the numbers the terminal plot shows;
-every file is written atomically in the format of its extension, as `spectui plot` writes its figures.
+Every file is written by files.write_figure, atomically in the format of its extension.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..analysis.plot_data import Series, night_days
-from ..tables.table_io import atomic_path
 from ..tables.views import default_export_path
-from .files import (
-    COLOURS,
-    DPI,
-    LINES,
-    MARKERS,
-    METADATA,
-    RC,
-    SIZE,
-    check_figure_path,
-    figure_format,
-    write_figure,
-)
+from .files import check_figure_path, group_style, new_figure, title_of, write_figure
 from .spec import FigureSpec, PointsFigure, axis_label, figure_data
 
 UNIT_TEXT = re.compile(r"\s*\[[^\]]*\]")
@@ -57,31 +45,27 @@ def default_figure_path(stem: str, directory: str | os.PathLike | None = None) -
     return default_export_path(Path.cwd() if directory is None else directory, stem, ".png")
 
 
-def new_figure(size=SIZE):
-    """An empty matplotlib Figure on an Agg canvas (no pyplot), sized and laid out as `spectui plot` figures."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+@dataclass(frozen=True)
+class NightlyFigure:
+    """A nightly series (median per night, or cumulative count) as a figure that draws itself."""
 
-    fig = Figure(figsize=size, dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
+    series: Series
+    spec: FigureSpec
+    log: bool = False
 
+    @property
+    def title(self) -> str:
+        """The spec's title, else what the series shows."""
+        return self.spec.title or self.series.title
 
-def save_drawn(draw, path: str | os.PathLike, title: str) -> Path:
-    """Check `path`, draw a figure with `draw()` under the figures' style and write it atomically."""
-    import matplotlib
-
-    check_figure_path(path)
-    fmt = figure_format(path)
-    with matplotlib.rc_context(RC):
-        fig = draw()
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=DPI, metadata={"Title": title, **METADATA[fmt]})
-    return Path(path)
+    def draw(self):
+        """A line per group across the nights as a matplotlib Figure, with error bars when the series has them."""
+        return draw_nightly(self)
 
 
-def series_figure(series: Series, spec: FigureSpec, log: bool = False):
-    """A matplotlib Figure of a nightly series: a line per group across the nights, error bars when it has them."""
+def draw_nightly(figure: NightlyFigure):
+    """A matplotlib Figure of a nightly series, its nights as dates along x."""
+    series, spec = figure.series, figure.spec
     fig = new_figure()
     ax = fig.add_subplot()
     days = night_days(series.nights)
@@ -90,31 +74,22 @@ def series_figure(series: Series, spec: FigureSpec, log: bool = False):
         finite = np.isfinite(values)
         if not finite.any():
             continue
-        style = {"color": COLOURS[index % len(COLOURS)], "marker": MARKERS[index % len(MARKERS)],
-                 "linestyle": LINES[index % len(LINES)]}
         errors = None if series.errors is None else np.nan_to_num(series.errors[index][finite])
-        ax.errorbar(days[finite], values[finite], yerr=errors, color=style["color"], marker=style["marker"],
-                    linestyle=style["linestyle"], markersize=4, linewidth=1.2, capsize=2, label=label)
+        ax.errorbar(days[finite], values[finite], yerr=errors, markersize=4, linewidth=1.2, capsize=2,
+                    label=label, **group_style(index))
     if len(days):
         picks = np.unique(np.linspace(0, len(days) - 1, min(8, len(days))).round().astype(int))
         ax.set_xticks(days[picks], [f"{n // 10000}-{n // 100 % 100:02d}-{n % 100:02d}"
                                     for n in map(int, series.nights[picks])], rotation=30, ha="right")
-    if log:
+    if figure.log:
         ax.set_yscale("log")
     ax.set_xlabel("night (day_obs)")
     ax.set_ylabel("rows" if series.errors is None else f"median {axis_label(spec.column)}")
     if series.labels:
         ax.legend(fontsize=8, loc="best", title=None if spec.by == "none" else f"by {spec.by}")
-    fig.suptitle(series.title, fontsize=11)
-    chosen = spec.selection_text()
-    if chosen:
-        ax.set_title(chosen, loc="left", fontsize=8, color="0.3")
+    fig.suptitle(figure.title, fontsize=11)
+    ax.set_title(spec.selection_text(), loc="left", fontsize=8, color="0.3")
     return fig
-
-
-def write_series(series: Series, spec: FigureSpec, path: str | os.PathLike, log: bool = False) -> Path:
-    """Write a nightly series figure to `path` (.png, .pdf or .svg)."""
-    return save_drawn(lambda: series_figure(series, spec, log), path, series.title)
 
 
 def points_table(points: PointsFigure):
@@ -130,9 +105,10 @@ def points_table(points: PointsFigure):
 
 
 def write_view(frame, spec: FigureSpec, path: str | os.PathLike, series: Series | None = None,
-               log: bool = False) -> Path:
-    """Write what a screen shows: its nightly `series` if it shows one, else the spec drawn as `spectui plot` does."""
-    if series is not None:
-        return write_series(series, spec, path, log)
+               log: bool = False, source: str = "") -> Path:
+    """Write a screen's nightly `series`, else its spec as `spectui plot` draws and titles it (with the `source` file)."""
     check_figure_path(path)
-    return write_figure(figure_data(frame, spec), path)
+    figure = figure_data(frame, spec) if series is None else NightlyFigure(series, spec, log)
+    if source and not spec.title:
+        figure = replace(figure, spec=replace(spec, title=f"{title_of(figure)} · {source}"))
+    return write_figure(figure, path)

@@ -365,8 +365,9 @@ class HistogramScreen(SpectuiScreen):
 
         spec = shown.spec
         series = shown.data if isinstance(shown.data, Series) else None
+        source = self.source
         self.query_one(SaveFigureBar).ask(figure_stem(spec.figure, spec.view), lambda path: write_view(
-            table, spec.figure, path, series, log=spec.log and spec.view == "cumulative"))
+            table, spec.figure, path, series, log=spec.log and spec.view == "cumulative", source=source))
 
     def action_toggle(self, setting: str) -> None:
         """Switch a yes/no setting (log, multiples, text, full_range)."""

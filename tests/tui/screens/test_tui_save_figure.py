@@ -34,9 +34,9 @@ def drawn(monkeypatch):
 
     written, real = [], files.write_figure
 
-    def recording(figure, path):
+    def recording(figure, path, **options):
         written.append(figure)
-        return real(figure, path)
+        return real(figure, path, **options)
 
     monkeypatch.setattr(files, "write_figure", recording)
     monkeypatch.setattr(screen_figures, "write_figure", recording)
