@@ -12,14 +12,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Label
 
-from spectui.core.errors import SpectuiError
+from spectui.core.errors import BadInput, SpectuiError
 from spectui.core.extraction.extract_rows import SKIPPED_HEADER_KEYS
 from spectui.core.extraction.visit_files import VisitOutputs
+from spectui.core.figures.spectrum_figure import SpectrumFigure, spectrum_figure
 
 from ..widgets.context_header import ContextHeader
 from ..widgets.plot_widgets import Chart, spectrum_drawing
 from ..widgets.row_table import RowTable
-from .base import SpectuiScreen
+from ..widgets.save_figure import SaveFigureBar
+from .base import SpectuiScreen, reports_errors
 
 HEADER_FIRST = ("TARGET", "FILTER", "DATE-OBS", "EXPTIME", "AIRMASS", "D2CCD", "CHI2_FIT", "PSF_REG",
                 "MEANFWHM", "VERSION")
@@ -62,15 +64,19 @@ class SpectrumScreen(SpectuiScreen):
     """Shows the visits of a table one at a time, in the table's order; the file reads run in a worker."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = ""
     HELP = ("Flux against wavelength, read from the visit's spectrum file, with flux ± error as the dotted "
             "band. Beside it: both fits' parameters (value ± error; fixed ones say so) and the spectrum's "
-            "header. n / p (or j / k) go to the next and previous row of the table you came from.")
+            "header. n / p (or j / k) go to the next and previous row of the table you came from; ctrl+s saves "
+            "the spectrum as a figure (.png, .pdf or .svg).")
     BINDINGS = [
         Binding("n,j,down", "flip(1)", "Next", tooltip="The next row's spectrum", id="spectrum.next"),
         Binding("p,k,up", "flip(-1)", "Previous", tooltip="The previous row's spectrum",
                 id="spectrum.previous"),
         Binding("pagedown,space", "scroll_side(1)", "Scroll", show=False, id="spectrum.scroll_down"),
         Binding("pageup", "scroll_side(-1)", "Scroll up", show=False, id="spectrum.scroll_up"),
+        Binding("ctrl+s", "save_figure", "Save", tooltip="Save figure (.png, .pdf or .svg)",
+                id="spectrum.save_figure"),
         Binding("escape,q", "close", "Back", id="spectrum.back"),
     ]
 
@@ -83,6 +89,7 @@ class SpectrumScreen(SpectuiScreen):
         self.index = index
         self.on_move = on_move
         self.shown: VisitOutputs | None = None
+        self.drawn: SpectrumFigure | None = None
 
     def compose(self) -> ComposeResult:
         yield ContextHeader()
@@ -92,6 +99,7 @@ class SpectrumScreen(SpectuiScreen):
             parameters = RowTable(id="spectrum-parameters", cursor_type="none", show_header=False)
             parameters.can_focus = False
             yield parameters
+        yield SaveFigureBar(id="prompt")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -101,7 +109,7 @@ class SpectrumScreen(SpectuiScreen):
         """Show another list of visits, from `index` (the screen is kept between visits to a table's rows)."""
         self.visits, self.index = np.asarray(visits, dtype="int64"), index
         if self.is_mounted:
-            self.shown = None
+            self.shown = self.drawn = None
             self.query_one(Chart).show(None)
             self.load()
 
@@ -134,7 +142,7 @@ class SpectrumScreen(SpectuiScreen):
         self.deliver(self._show, outputs)
 
     def _show(self, outputs: VisitOutputs) -> None:
-        self.shown = outputs
+        self.shown, self.drawn = outputs, None
         spectrum = outputs.spectrum
         chart = self.query_one(Chart)
         if spectrum is None:
@@ -142,11 +150,13 @@ class SpectrumScreen(SpectuiScreen):
         else:
             header = spectrum.header
             title = "  ".join(str(header[k]) for k in ("TARGET", "FILTER") if k in header)
-            chart.show(spectrum_drawing(spectrum.lambdas, spectrum.flux, spectrum.err, title))
+            self.drawn = spectrum_figure(outputs.visit, spectrum.lambdas, spectrum.flux, spectrum.err, title)
+            chart.show(spectrum_drawing(self.drawn))
         self.query_one(RowTable).show_rows(["parameter", "value"], parameter_rows(outputs))
         self._say("; ".join(outputs.problems))
 
     def _failed(self, error: SpectuiError) -> None:
+        self.drawn = None
         self.query_one(Chart).show(None)
         self.query_one(RowTable).clear()
         self._say(error.message)
@@ -154,6 +164,8 @@ class SpectrumScreen(SpectuiScreen):
 
     def action_flip(self, step: int) -> None:
         """Show the next (or previous) row's spectrum."""
+        if self.query_one(SaveFigureBar).is_open:
+            return
         target = self.index + step
         if not 0 <= target < len(self.visits):
             self._say("first row" if target < 0 else "last row")
@@ -170,6 +182,16 @@ class SpectrumScreen(SpectuiScreen):
             side.scroll_page_down()
         else:
             side.scroll_page_up()
+
+    @reports_errors
+    def action_save_figure(self) -> None:
+        """Ask for a file and save the spectrum on show to it (format by extension)."""
+        from spectui.core.figures.files import write_figure
+
+        drawn = self.drawn
+        if drawn is None:
+            raise BadInput(f"no spectrum of visit {self.visit} on show to save.")
+        self.query_one(SaveFigureBar).ask(f"spectrum_{drawn.visit}", lambda path: write_figure(drawn, path))
 
     def action_close(self) -> None:
         """Back to the table."""

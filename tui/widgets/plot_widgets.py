@@ -23,6 +23,7 @@ from spectui.core.analysis.plot_data import (
     value_ticks,
 )
 from spectui.core.figures.spec import PointsFigure
+from spectui.core.figures.spectrum_figure import SpectrumFigure
 
 MIN_WIDTH, MIN_HEIGHT = 40, 10
 """The smallest plot worth drawing; below it the screens show the numbers as a table."""
@@ -201,18 +202,9 @@ def night_bars_drawing(nights: np.ndarray, counts: dict[str, np.ndarray],
     return draw
 
 
-def spectrum_drawing(lambdas: np.ndarray, flux: np.ndarray, err: np.ndarray, title: str = "") -> Drawing:
-    """Flux against wavelength, with the flux plus and minus its error as a band around it.
-
-    Fluxes are tiny numbers (1e-13 erg/s/cm2/nm): they are drawn in units of a power of ten named on the axis.
-    """
-    finite = np.isfinite(lambdas) & np.isfinite(flux)
-    peak = float(np.max(np.abs(flux[finite]), initial=0.0))
-    exponent = int(np.floor(np.log10(peak))) if peak > 0 else 0
-    scale = 10.0 ** -exponent
-    x = lambdas[finite]
-    y = flux[finite] * scale
-    band = np.nan_to_num(err[finite]) * scale
+def spectrum_drawing(spectrum: SpectrumFigure) -> Drawing:
+    """Flux against wavelength in the figure's power of ten, with the flux plus and minus its error as a band."""
+    x, y, band, exponent, title = spectrum.lambdas, spectrum.flux, spectrum.err, spectrum.exponent, spectrum.label
 
     def draw(plt, canvas: Canvas) -> None:
         pixels = max(2 * canvas.width, 2)

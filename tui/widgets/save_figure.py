@@ -23,9 +23,7 @@ class SaveFigureBar(PromptBar):
         super().__init__(id=id)
         self.writer: Callable[[Path], Path] | None = None
         self.overwrite: Path | None = None
-
-    def on_mount(self) -> None:
-        self.close()
+        self.display = False
 
     def ask(self, stem: str, writer: Callable[[Path], Path]) -> None:
         """Offer a new PNG named after `stem`; on enter `writer(path)` draws and writes the figure in a worker."""

@@ -119,6 +119,42 @@ async def test_a_table_without_a_collection_says_to_choose_one(workdir, latest_r
         assert app.screen is table and any("not tied to a collection" in n for n in notifications(app))
 
 
+async def test_ctrl_s_saves_the_spectrum_on_show(workdir, butler, latest_results, monkeypatch):
+    from matplotlib.image import imread
+
+    from spectui.core.figures import files
+
+    written, real = [], files.write_figure
+    monkeypatch.setattr(files, "write_figure", lambda figure, path: written.append(figure) or real(figure, path))
+    app = app_on()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await results_table(pilot, latest_results)
+        first = int(latest_results["id"].iloc[0])
+        await pilot.press("enter")
+        screen = await spectrum_of(pilot, first)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        field = screen.query_one("#prompt-input")
+        assert field.value == f"spectrum_{first}.png"
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert screen.shown.visit == first and not screen.query_one("#prompt").display
+        assert any(f"wrote {workdir / field.value}" in n for n in notifications(app))
+        await pilot.press("ctrl+s")
+        screen.query_one("#prompt-input").value = "spectrum.gif"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sum("cannot tell the figure format" in n for n in notifications(app)) == 1
+        assert app.screen is screen
+    spectrum = read_visit_outputs(first, visit_locations(butler, LATEST, first)).spectrum
+    keep = np.isfinite(spectrum.lambdas) & np.isfinite(spectrum.flux)
+    (figure,) = written
+    assert figure is screen.drawn and figure.visit == first
+    assert np.array_equal(figure.lambdas, spectrum.lambdas[keep])
+    assert np.allclose(figure.flux * 10.0 ** figure.exponent, spectrum.flux[keep])
+    assert imread(workdir / f"spectrum_{first}.png").shape == (500, 800, 4)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_spectrum(snap_compare, workdir, latest_results, size):
     async def ready(pilot) -> None:

@@ -1,0 +1,66 @@
+"""One visit's spectrum as a figure: flux against wavelength with flux ± error as a band, as the spectrum view shows it.
+
+Fluxes are tiny numbers (1e-13 erg/s/cm2/nm): both the terminal plot and the file draw them in units of a power
+of ten named on the axis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .files import new_figure
+
+FLUX_UNIT = "erg/s/cm²/nm"
+
+
+@dataclass(frozen=True)
+class SpectrumFigure:
+    """A visit's spectrum: its finite points, flux and error in units of 10**exponent, and what it shows (target, filter)."""
+
+    visit: int
+    label: str
+    lambdas: np.ndarray
+    flux: np.ndarray
+    err: np.ndarray
+    exponent: int
+
+    @property
+    def title(self) -> str:
+        """The visit and what it shows."""
+        return f"visit {self.visit}" + (f": {self.label}" if self.label else "")
+
+    @property
+    def flux_label(self) -> str:
+        """The flux axis's label, naming the power of ten the values are in."""
+        return f"flux [1e{self.exponent} {FLUX_UNIT}]" if self.exponent else f"flux [{FLUX_UNIT}]"
+
+    def draw(self):
+        """The spectrum as a matplotlib Figure."""
+        return draw_spectrum(self)
+
+
+def spectrum_figure(visit: int, lambdas, flux, err, label: str = "") -> SpectrumFigure:
+    """The points with a finite wavelength and flux, scaled by the power of ten of the largest flux (a missing error: 0)."""
+    lambdas, flux, err = (np.asarray(a, dtype="float64") for a in (lambdas, flux, err))
+    finite = np.isfinite(lambdas) & np.isfinite(flux)
+    peak = float(np.max(np.abs(flux[finite]), initial=0.0))
+    exponent = int(np.floor(np.log10(peak))) if peak > 0 else 0
+    scale = 10.0 ** -exponent
+    return SpectrumFigure(int(visit), label, lambdas[finite], flux[finite] * scale,
+                          np.nan_to_num(err[finite]) * scale, exponent)
+
+
+def draw_spectrum(figure: SpectrumFigure):
+    """Flux against wavelength, flux ± error shaded around it."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    x, y, band = figure.lambdas, figure.flux, figure.err
+    ax.fill_between(x, y - band, y + band, color="#56B4E9", alpha=0.4, linewidth=0, label="± error")
+    ax.plot(x, y, color="#0072B2", linewidth=1.0, label="flux")
+    ax.set_xlabel("wavelength [nm]")
+    ax.set_ylabel(figure.flux_label)
+    ax.legend(fontsize=8, loc="best")
+    fig.suptitle(figure.title, fontsize=11)
+    return fig
