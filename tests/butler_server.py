@@ -31,7 +31,7 @@ BUCKET = "spectui-demo"
 TOKEN = "spectui-test-token"
 USER = "spectui-tester"
 S3_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
-REGISTRY_FILES = ("butler.yaml", "gen3.sqlite3")
+UPLOADS = 16
 
 PARENT_WATCH = """
 import os
@@ -127,15 +127,18 @@ def s3_repository(demo: Path, folder: Path, endpoint: str) -> Path:
     client = boto3.client("s3", endpoint_url=endpoint, **_boto_keys())
     client.create_bucket(Bucket=BUCKET)
     files = [path for path in demo.rglob("*") if path.is_file() and path.parent != demo]
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda path: client.upload_file(str(path), BUCKET, f"repo/{path.relative_to(demo)}"),
-                      files))
+    with ThreadPoolExecutor(UPLOADS) as pool:
+        list(pool.map(lambda path: client.put_object(Bucket=BUCKET, Key=f"repo/{path.relative_to(demo)}",
+                                                     Body=path.read_bytes()), files))
     folder.mkdir(parents=True)
-    for name in REGISTRY_FILES[1:]:
-        shutil.copy(demo / name, folder / name)
-    config = (demo / "butler.yaml").read_text()
-    config = config.replace("  root: <butlerRoot>", f"  root: s3://{BUCKET}/repo/\n  name: FileDatastore@<butlerRoot>")
+    shutil.copy(demo / "gen3.sqlite3", folder / "gen3.sqlite3")
+    demo_config = (demo / "butler.yaml").read_text()
+    # The registry knows the datastore by the name it had when the demo was built: keep that name.
+    config = demo_config.replace("  root: <butlerRoot>",
+                                 f"  root: s3://{BUCKET}/repo/\n  name: FileDatastore@<butlerRoot>")
     config = config.replace("sqlite:///<butlerRoot>/", f"sqlite:///{folder}/")
+    if config.count(BUCKET) != 1 or str(folder) not in config:
+        raise ServersUnavailable(f"the demo's butler.yaml has an unexpected shape: {demo / 'butler.yaml'}")
     (folder / "butler.yaml").write_text(config)
     return folder
 
