@@ -1,0 +1,29 @@
+"""Extraction through a Butler server: interrupted and resumed, it gives exactly the local demo's table, and its
+checkpoint belongs to the server's repository, not to the local one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from extract_support import RUN_320
+from test_extract import interrupt_after
+
+from spectui.core.butler.exposures import ExposureSelection
+from spectui.core.errors import BadInput, Cancelled
+from spectui.core.extraction.extract import extract
+
+pytestmark = pytest.mark.remote
+
+LAST_NIGHT = ExposureSelection(since=20250110)
+
+
+def test_resumed_through_the_server_it_gives_the_local_table(butler_servers, demo_repo, tmp_path, monkeypatch):
+    local = extract(demo_repo, RUN_320, selection=LAST_NIGHT).frame
+    output = tmp_path / "remote.parquet"
+    with monkeypatch.context() as patch, pytest.raises(Cancelled, match="--resume"):
+        extract(butler_servers.url, RUN_320, output, selection=LAST_NIGHT, cancel=interrupt_after(patch, 2))
+    with pytest.raises(BadInput, match="belongs to another extraction"):
+        extract(demo_repo, RUN_320, output, selection=LAST_NIGHT, resume=True)
+    resumed = extract(butler_servers.url, RUN_320, output, selection=LAST_NIGHT, resume=True, workers=2)
+    assert 0 < resumed.resumed < len(local)
+    pd.testing.assert_frame_equal(resumed.frame, local)
