@@ -81,9 +81,10 @@ def resolve_repo(repo: str | None) -> str:
 
 
 def repo_option(func: Callable) -> Callable:
-    """--repo: a repository path or alias."""
+    """--repo: a repository path, alias or Butler server URL."""
     return click.option("--repo", "-r", metavar="REPO",
-                        help="Butler repository path or alias (default: SPECTUI_REPO, the config, the demo).")(func)
+                        help="Butler repository: path, alias or Butler server URL (default: SPECTUI_REPO, the config, "
+                             "the demo).")(func)
 
 
 def app_options(func: Callable) -> Callable:
