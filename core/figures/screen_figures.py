@@ -40,6 +40,14 @@ def figure_stem(spec: FigureSpec, view: str = "") -> str:
     return stem + (f"_by_{name_part(by)}" if by != "none" else "")
 
 
+def side_label(name: str, path: str | os.PathLike) -> str:
+    """How a compared run is named on a figure: its results file's name, or the run's name with its file's."""
+    file = Path(path).expanduser()
+    if Path(name).expanduser() == file or file.name.startswith(name):
+        return file.name
+    return f"{name} ({file.name})"
+
+
 def default_figure_path(stem: str, directory: str | os.PathLike | None = None) -> Path:
     """A PNG file in `directory` (the working directory by default) named after `stem` that does not exist yet."""
     return default_export_path(Path.cwd() if directory is None else directory, stem, ".png")

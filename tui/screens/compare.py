@@ -20,6 +20,7 @@ from ..widgets.busy_line import BusyLine
 from ..widgets.context_header import ContextHeader
 from ..widgets.plot_widgets import Chart, histogram_drawing
 from ..widgets.row_table import RowTable
+from ..widgets.save_figure import SaveFigureBar
 from ..widgets.selection_source import current_selection
 from .base import SpectuiScreen, reports_errors
 
@@ -36,7 +37,7 @@ class CompareScreen(SpectuiScreen):
             "counts exposures by status in A and in B; gained are ok or partial in B only, lost in A only. "
             "The right table shifts each parameter (B - A) on the visits both results tables hold, and the "
             "plot is the histogram of the highlighted parameter's differences. g, l and c list the gained, "
-            "lost and changed exposures.")
+            "lost and changed exposures; ctrl+s saves the highlighted parameter's differences as a figure.")
     BINDINGS = [
         Binding("a", "choose('a')", "Run A", tooltip="Choose run A", id="compare.run_a"),
         Binding("b", "choose('b')", "Run B", tooltip="Choose run B", id="compare.run_b"),
@@ -45,6 +46,8 @@ class CompareScreen(SpectuiScreen):
         Binding("c", "changes('changed')", "Changed", tooltip="Every exposure whose status changed",
                 id="compare.changed"),
         Binding("x", "swap", "Swap", show=False, tooltip="Swap A and B", id="compare.swap"),
+        Binding("ctrl+s", "save_figure", "Save", show=False, tooltip="Save figure (.png, .pdf or .svg)",
+                id="compare.save_figure"),
         Binding("escape,q", "close", "Back", show=False, id="compare.back"),
     ]
 
@@ -55,6 +58,7 @@ class CompareScreen(SpectuiScreen):
         self.sides: dict[str, RunSide | None] = {"a": None, "b": None}
         self.comparison: Comparison | None = None
         self.results: dict[str, object] = {}
+        self.parameter: str | None = None
 
     def compose(self) -> ComposeResult:
         yield ContextHeader()
@@ -68,6 +72,7 @@ class CompareScreen(SpectuiScreen):
             with Vertical(id="compare-right"):
                 yield RowTable(id="compare-parameters", cursor_type="row", zebra_stripes=True)
                 yield Chart(id="compare-chart")
+        yield SaveFigureBar(id="prompt")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -199,6 +204,7 @@ class CompareScreen(SpectuiScreen):
         results = self.results
         if "a" not in results or "b" not in results:
             return
+        self.parameter = parameter
         self.run_worker(lambda: self._difference(parameter, results["a"], results["b"]), thread=True,
                         exclusive=True, group="compare-difference", exit_on_error=False,
                         description="Histogram of differences")
@@ -236,6 +242,20 @@ class CompareScreen(SpectuiScreen):
         self.app.push_screen(ResultsScreen(status, collection=side.collection if side else None,
                                            title=f"{which.capitalize()} exposures", export_stem=which,
                                            filter_text=expression))
+
+    @reports_errors
+    def action_save_figure(self) -> None:
+        """Ask for a file and save the highlighted parameter's differences B − A (against time, and counted)."""
+        from spectui.core.figures.comparison import comparison_figure
+        from spectui.core.figures.files import write_figure
+        from spectui.core.figures.screen_figures import name_part, side_label
+
+        results, sides, parameter = self.results, self.sides, self.parameter
+        if parameter is None or "a" not in results or "b" not in results:
+            raise BadInput("no parameter to save: compare two runs with results tables first (a, b).")
+        a, b = (side_label(sides[key].name, sides[key].results) for key in ("a", "b"))
+        self.query_one(SaveFigureBar).ask(f"compare_{name_part(parameter)}", lambda path: write_figure(
+            comparison_figure(results["a"], results["b"], parameter, a, b), path))
 
     def action_close(self) -> None:
         """Back to the previous screen."""

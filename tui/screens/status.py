@@ -20,6 +20,7 @@ from ..widgets.busy_line import BusyLine
 from ..widgets.context_header import ContextHeader
 from ..widgets.plot_widgets import Chart, night_bars_drawing
 from ..widgets.row_table import RowTable
+from ..widgets.save_figure import SaveFigureBar
 from ..widgets.selection_source import current_selection
 from .base import SpectuiScreen, reports_errors
 
@@ -38,7 +39,7 @@ class StatusScreen(SpectuiScreen):
             "registry. s, f and t narrow by status, filter and target. Enter opens the exposures of the "
             "highlighted line; x exports and y copies the reprocessing data query of the missing ones (of "
             "the chosen ones when a status is chosen); M merges the collection's results table with the "
-            "exposure list.")
+            "exposure list; ctrl+s saves the chosen exposures' efficiency per night and filter as a figure.")
     BINDINGS = [
         Binding("enter", "drill", "Open", tooltip="The exposures of the highlighted night (and filter)",
                 id="status.drill"),
@@ -56,6 +57,8 @@ class StatusScreen(SpectuiScreen):
                 id="status.copy"),
         Binding("M", "merge", "Merge", tooltip="Merge the results table with the exposure list",
                 id="status.merge"),
+        Binding("ctrl+s", "save_figure", "Save", show=False, tooltip="Save figure (.png, .pdf or .svg)",
+                id="status.save_figure"),
         Binding("r", "reload", "Reload", show=False, tooltip="Query the registry again", id="status.reload"),
         Binding("escape,q", "close", "Back", show=False, id="status.back"),
     ]
@@ -79,6 +82,7 @@ class StatusScreen(SpectuiScreen):
         with Horizontal(id="status-body"):
             yield RowTable(id="status-summary", cursor_type="row", zebra_stripes=True)
             yield Chart(id="status-chart")
+        yield SaveFigureBar(id="prompt")
         yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
@@ -305,6 +309,21 @@ class StatusScreen(SpectuiScreen):
     def action_reload(self) -> None:
         """Query the registry again."""
         self.load()
+
+    @reports_errors
+    def action_save_figure(self) -> None:
+        """Ask for a file and save the chosen exposures' efficiency per night and filter to it."""
+        from spectui.core.figures.efficiency import efficiency_figure
+        from spectui.core.figures.files import write_figure
+        from spectui.core.figures.screen_figures import name_part
+
+        status, chosen, (collection, _) = self.status, self.chosen, self.loaded_for
+        if status is None:
+            raise BadInput("nothing to save yet: the registry is still being asked.")
+        described = "" if chosen == StatusFilter() else f" · {chosen.describe()}"
+        title = f"Extraction efficiency · {collection}{described}"
+        self.query_one(SaveFigureBar).ask(f"efficiency_{name_part(collection)}", lambda path: write_figure(
+            efficiency_figure(status.loc[chosen.mask(status)], title), path))
 
     def action_close(self) -> None:
         """Back to the previous screen."""

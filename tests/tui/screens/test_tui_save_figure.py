@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from analysis_support import (  # noqa: F401
+    LATEST,
+    V31,
     app_on,
     extracted,
     label_text,
@@ -19,8 +21,14 @@ from textual.widgets import Input
 from tui_support import notifications, settle
 
 from spectui.core.analysis.cuts import add_cut
+from spectui.core.analysis.runs import Run, save_runs
+from spectui.core.analysis.status import exposure_status
+from spectui.core.butler.exposures import ExposureSelection
+from spectui.core.figures.efficiency import efficiency_figure
 from spectui.core.figures.spec import HistFigure, PointsFigure, utc_times
+from spectui.tui.screens.compare import CompareScreen
 from spectui.tui.screens.histogram import HistogramScreen
+from spectui.tui.screens.status import StatusScreen
 from spectui.tui.widgets.plot_widgets import Chart
 
 PWV = "PWV [mm]_spectrum"
@@ -187,3 +195,41 @@ async def test_the_palette_offers_save_figure(with_results):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await histogram_screen(pilot)
         assert any(title.startswith("Save figure") for title, _, _ in screen.palette_commands())
+
+
+async def test_ctrl_s_on_the_status_screen_saves_the_efficiency_figure(workdir, butler, drawn):
+    app = app_on()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(pilot, "4", lambda s: isinstance(s, StatusScreen) and s.summary is not None)
+        offered = await save_as(pilot)
+        assert offered == "efficiency_u_dagoret_auxtel_latest.png"
+    (figure,) = drawn
+    expected = efficiency_figure(exposure_status(butler, LATEST, ExposureSelection()),
+                                 f"Extraction efficiency · {LATEST}")
+    assert (figure.title, figure.nights, figure.filters) == (expected.title, expected.nights, expected.filters)
+    for name in expected.filters:
+        for status, counts in expected.counts[name].items():
+            assert np.array_equal(figure.counts[name][status], counts)
+    assert imread(workdir / offered).shape[1] == 800
+
+
+async def test_ctrl_s_on_the_compare_screen_saves_what_spectui_plot_compare_draws(with_results, extracted,
+                                                                                  drawn):
+    save_runs([Run("v31", collection=V31, label="v3.1", files={"extracted": str(extracted[V31])})])
+    app = app_on()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_screen(pilot, "6", lambda s: isinstance(s, CompareScreen))
+        await press(pilot, "a", *"v31", "enter")
+        parameter = screen.parameter
+        assert parameter is not None
+        offered = await save_as(pilot)
+    app_figure = drawn.pop()
+    result = run("plot", "compare", "v31", LATEST, "-C", parameter, "--results-b", str(with_results), "-o",
+                 str(with_results.parent / "cli.png"))
+    assert result.exit_code == 0, result.output
+    cli_figure = drawn.pop()
+    assert (app_figure.title, app_figure.run_a, app_figure.run_b) == (cli_figure.title, cli_figure.run_a,
+                                                                       cli_figure.run_b)
+    assert np.array_equal(app_figure.ids, cli_figure.ids)
+    assert np.array_equal(app_figure.differences, cli_figure.differences) and len(app_figure.ids) > 100
+    assert imread(with_results.parent / offered).shape[1] == 800
