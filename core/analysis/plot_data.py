@@ -279,7 +279,7 @@ def utc_days(times) -> np.ndarray:
 
 
 def time_ticks(low: float, high: float, most: int) -> tuple[list[float], list[str]]:
-    """At most `most` evenly spread times between two day numbers, as 'MM-DD' (or 'MM-DD HH:MM' within days)."""
+    """At most `most` evenly spread times between two day numbers, as MM-DD (MM-DD HH:MM within days)."""
     if not np.isfinite(low) or not np.isfinite(high) or most < 1:
         return [], []
     positions = np.linspace(low, high, max(1, most)) if high > low else np.array([low])

@@ -27,7 +27,7 @@ def name_part(text: str) -> str:
 
 
 def figure_stem(spec: FigureSpec, view: str = "") -> str:
-    """A file stem naming what is plotted (or the nightly `view`: 'per night', 'cumulative') and its grouping."""
+    """A file stem naming what is plotted (or the nightly `view`: per night, cumulative) and its grouping."""
     by = spec.by
     if view == "cumulative":
         parts, by = ("rows", "cumulative"), by if by in ("filter", "target") else "none"
@@ -49,7 +49,7 @@ def side_label(name: str, path: str | os.PathLike) -> str:
 
 
 def default_figure_path(stem: str, directory: str | os.PathLike | None = None) -> Path:
-    """A PNG file in `directory` (the working directory by default) named after `stem` that does not exist yet."""
+    """A new PNG file named after `stem` in `directory` (by default the working directory)."""
     return default_export_path(Path.cwd() if directory is None else directory, stem, ".png")
 
 
@@ -67,7 +67,7 @@ class NightlyFigure:
         return self.spec.title or self.series.title
 
     def draw(self):
-        """A line per group across the nights as a matplotlib Figure, with error bars when the series has them."""
+        """A line per group across the nights as a matplotlib Figure (with error bars if it has them)."""
         return draw_nightly(self)
 
 
@@ -114,7 +114,7 @@ def points_table(points: PointsFigure):
 
 def write_view(frame, spec: FigureSpec, path: str | os.PathLike, series: Series | None = None,
                log: bool = False, source: str = "") -> Path:
-    """Write a screen's nightly `series`, else its spec as `spectui plot` draws and titles it (with the `source` file)."""
+    """Write a screen's nightly `series`, else its spec drawn and titled (`source`) as `spectui plot` does."""
     check_figure_path(path)
     figure = figure_data(frame, spec) if series is None else NightlyFigure(series, spec, log)
     if source and not spec.title:

@@ -17,7 +17,7 @@ FLUX_UNIT = "erg/s/cm²/nm"
 
 @dataclass(frozen=True)
 class SpectrumFigure:
-    """A visit's spectrum: its finite points, flux and error in units of 10**exponent, and what it shows (target, filter)."""
+    """A visit's spectrum: finite points, flux and error in units of 10**exponent, target and filter."""
 
     visit: int
     label: str
@@ -42,7 +42,7 @@ class SpectrumFigure:
 
 
 def spectrum_figure(visit: int, lambdas, flux, err, label: str = "") -> SpectrumFigure:
-    """The points with a finite wavelength and flux, scaled by the power of ten of the largest flux (a missing error: 0)."""
+    """The points with a finite wavelength and flux, in the power of ten of the largest flux (no error: 0)."""
     lambdas, flux, err = (np.asarray(a, dtype="float64") for a in (lambdas, flux, err))
     finite = np.isfinite(lambdas) & np.isfinite(flux)
     peak = float(np.max(np.abs(flux[finite]), initial=0.0))

@@ -245,7 +245,7 @@ class CompareScreen(SpectuiScreen):
 
     @reports_errors
     def action_save_figure(self) -> None:
-        """Ask for a file and save the highlighted parameter's differences B − A (against time, and counted)."""
+        """Ask for a file and save the highlighted parameter's differences B − A against time and counted."""
         from spectui.core.figures.comparison import comparison_figure
         from spectui.core.figures.files import write_figure
         from spectui.core.figures.screen_figures import name_part, side_label

@@ -48,7 +48,7 @@ CELL_WIDTH = 40
 
 @dataclass(frozen=True, init=False)
 class PlotSpec:
-    """What the screen draws: a figure description (its settings by name; `cut` one saved cut) and how it is shown."""
+    """What the screen draws: a figure description (settings by name; `cut`: one saved cut) and how."""
 
     figure: FigureSpec
     view: str
@@ -95,9 +95,9 @@ class HistogramScreen(SpectuiScreen):
             "target or night, m shows the groups overlaid or side by side, + and - change the bins, l the "
             "log scale, C applies a saved quality cut (spectui cuts add), v switches between histogram, "
             "median per night and cumulative count, s shows the column against UTC time, x against another "
-            "column (picked), ctrl+s saves the figure on show (.png, .pdf, .svg), t shows the numbers as a table (also shown when the "
-            "terminal is too small to plot), r uses the full range instead of the 0.5-99.5 percentiles, o "
-            "opens another results file.")
+            "column (picked), ctrl+s saves the figure on show (.png, .pdf, .svg), t shows the numbers as a "
+            "table (also shown when the terminal is too small to plot), r uses the full range instead of the "
+            "0.5-99.5 percentiles, o opens another results file.")
     BINDINGS = [
         Binding("c", "pick_column", "Column", tooltip="Choose the column to plot", id="histogram.column"),
         Binding("g", "next_grouping", "Group", tooltip="Group by filter, target, night or nothing",

@@ -67,8 +67,8 @@ class SpectrumScreen(SpectuiScreen):
     AUTO_FOCUS = ""
     HELP = ("Flux against wavelength, read from the visit's spectrum file, with flux ± error as the dotted "
             "band. Beside it: both fits' parameters (value ± error; fixed ones say so) and the spectrum's "
-            "header. n / p (or j / k) go to the next and previous row of the table you came from; ctrl+s saves "
-            "the spectrum as a figure (.png, .pdf or .svg).")
+            "header. n / p (or j / k) go to the next and previous row of the table you came from; ctrl+s "
+            "saves the spectrum as a figure (.png, .pdf or .svg).")
     BINDINGS = [
         Binding("n,j,down", "flip(1)", "Next", tooltip="The next row's spectrum", id="spectrum.next"),
         Binding("p,k,up", "flip(-1)", "Previous", tooltip="The previous row's spectrum",

@@ -147,7 +147,7 @@ def series_drawing(series: Series, log: bool = False) -> Drawing:
 
 
 def points_drawing(points: PointsFigure) -> Drawing:
-    """Each group's points: the column against UTC time with the nights' starts marked (series), or against x."""
+    """Each group's points: the column against UTC time, nights' starts marked (series), or against x."""
     series = points.spec.kind == "series"
     xs = [utc_days(x) if series else x for x in points.xs]
     log = points.spec.log
@@ -156,7 +156,8 @@ def points_drawing(points: PointsFigure) -> Drawing:
         drawn = [x for x in xs if len(x)]
         low, high = (float(min(map(np.min, drawn))), float(max(map(np.max, drawn)))) if drawn else (0.0, 1.0)
         if points.same_unit and drawn:
-            plt.plot([low, high], [low, high], marker="braille", color=canvas.colour("secondary"), label="1:1")
+            plt.plot([low, high], [low, high], marker="braille", color=canvas.colour("secondary"),
+                     label="1:1")
         for index, label in enumerate(points.labels):
             keep = points.ys[index] > 0 if log else np.ones(len(xs[index]), dtype=bool)
             if keep.any():
@@ -203,8 +204,9 @@ def night_bars_drawing(nights: np.ndarray, counts: dict[str, np.ndarray],
 
 
 def spectrum_drawing(spectrum: SpectrumFigure) -> Drawing:
-    """Flux against wavelength in the figure's power of ten, with the flux plus and minus its error as a band."""
-    x, y, band, exponent, title = spectrum.lambdas, spectrum.flux, spectrum.err, spectrum.exponent, spectrum.label
+    """Flux against wavelength in the figure's power of ten, with flux plus and minus its error as a band."""
+    x, y, band, exponent = spectrum.lambdas, spectrum.flux, spectrum.err, spectrum.exponent
+    title = spectrum.label
 
     def draw(plt, canvas: Canvas) -> None:
         pixels = max(2 * canvas.width, 2)

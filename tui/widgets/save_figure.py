@@ -26,7 +26,7 @@ class SaveFigureBar(PromptBar):
         self.display = False
 
     def ask(self, stem: str, writer: Callable[[Path], Path]) -> None:
-        """Offer a new PNG named after `stem`; on enter `writer(path)` draws and writes the figure in a worker."""
+        """Offer a new PNG named after `stem`; on enter, `writer(path)` writes the figure in a worker."""
         from spectui.core.figures.screen_figures import default_figure_path
 
         self.writer, self.overwrite = writer, None
