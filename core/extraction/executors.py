@@ -69,7 +69,7 @@ def open_executor(choice: ExecutorChoice,
         context = _process_context(preload)
         _start_helpers(context)
         pool = futures.ProcessPoolExecutor(max_workers=choice.workers, mp_context=context,
-                                           initializer=_prepare_worker, initargs=(preload, os.getpid()))
+                                           initializer=_prepare_worker, initargs=(preload, os.getpid(), dict(os.environ)))
         threading.Thread(target=_start_workers, args=(pool, choice.workers), daemon=True,
                          name="spectui-start-workers").start()
         try:
@@ -139,10 +139,15 @@ def _process_context(preload: tuple[str, ...]):
     return context
 
 
-def _prepare_worker(preload: tuple[str, ...], main_pid: int) -> None:
-    """Import what chunks need, leave Ctrl-C and hang-ups to the main process, and exit if it is killed."""
+def _prepare_worker(preload: tuple[str, ...], main_pid: int, environment: dict[str, str]) -> None:
+    """Take the caller's environment, import what chunks need, leave Ctrl-C and hang-ups to the main process, and
+    exit if it is killed.
+
+    The fork server keeps the environment it started with: a token or S3 setting set since would be missing.
+    """
     import importlib
 
+    os.environ.update(environment)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)

@@ -56,3 +56,20 @@ def _die(_: int) -> None:
     import os
 
     os._exit(1)
+
+
+def _environment_variable(name: str) -> str | None:
+    import os
+
+    return os.environ.get(name)
+
+
+def test_workers_see_the_environment_as_it_is_when_the_pool_opens(monkeypatch):
+    from spectui.core.extraction.executors import open_executor, parse_executor
+
+    choice = parse_executor("process", 1)
+    with open_executor(choice) as (pool, _):
+        assert pool.submit(_environment_variable, "SPECTUI_TEST_TOKEN").result(60) is None
+    monkeypatch.setenv("SPECTUI_TEST_TOKEN", "set after the fork server started")
+    with open_executor(choice) as (pool, _):
+        assert pool.submit(_environment_variable, "SPECTUI_TEST_TOKEN").result(60) == "set after the fork server started"
