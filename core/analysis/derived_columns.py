@@ -78,3 +78,16 @@ def read_results(source, *, trust_pickle: bool = False, path: Path | None = None
     from ..tables.table_io import read_table
 
     return with_derived_columns(read_table(source, trust_pickle=trust_pickle), path)
+
+
+def with_saved_columns(frame):
+    """(frame with the saved derived columns it has inputs for, their expressions by name, a problem or None).
+
+    A saved column that cannot be computed leaves the frame as it was, with the problem to say.
+    """
+    try:
+        saved = load_derived_columns()
+        frame = with_derived_columns(frame)
+    except BadInput as exc:
+        return frame, {}, exc
+    return frame, {name: column.expression for name, column in saved.items() if name in frame.columns}, None

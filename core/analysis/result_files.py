@@ -63,7 +63,7 @@ def discard_checkpoint(output: str | os.PathLike) -> None:
     Checkpoint(output, {}).remove()
 
 
-def read_results(path: str | os.PathLike):
+def read_cached(path: str | os.PathLike):
     """A results table read from disk, or the copy read before if the file is unchanged (do not modify it)."""
     from ..tables.table_io import read_table
 

@@ -59,7 +59,7 @@ def side_choices(butler) -> list[str]:
 def compare_sides(a: RunSide, b: RunSide, butler_for, selection) -> Comparison:
     """Statuses of both sides' collections (through `butler_for(repo)`) and their results tables, compared."""
     from .compare import compare_parameters, compare_status, transitions
-    from .result_files import read_results
+    from .result_files import read_cached
     from .status import exposure_status
 
     status = changes = parameters = None
@@ -71,7 +71,7 @@ def compare_sides(a: RunSide, b: RunSide, butler_for, selection) -> Comparison:
         status = compare_status(*statuses)
         changes = transitions(status)
     if a.results and b.results:
-        parameters = fits_first(compare_parameters(read_results(a.results), read_results(b.results)))
+        parameters = fits_first(compare_parameters(read_cached(a.results), read_cached(b.results)))
     return Comparison(status, changes, parameters)
 
 

@@ -18,21 +18,6 @@ COLUMN_HINT = f"NAME = EXPRESSION, e.g. {COLUMN_EXAMPLE} · enter adds it · esc
 NO_CUT = "(no cut)"
 
 
-def with_saved_columns(frame):
-    """(frame with the saved derived columns it has inputs for, their expressions by name, a problem or None).
-
-    A saved column that cannot be computed leaves the frame as it was, with the problem to say.
-    """
-    from spectui.core.analysis.derived_columns import load_derived_columns, with_derived_columns
-
-    try:
-        saved = load_derived_columns()
-        frame = with_derived_columns(frame)
-    except BadInput as exc:
-        return frame, {}, exc
-    return frame, {name: column.expression for name, column in saved.items() if name in frame.columns}, None
-
-
 class ColumnsAndCuts:
     """The `=`, K and ctrl+k keys of a table screen; mistakes are one notification each, nothing is lost."""
 

@@ -132,12 +132,12 @@ class CompareScreen(SpectuiScreen):
                         exit_on_error=False, description="Comparing runs")
 
     def _compare(self, names: dict[str, str]) -> None:
-        from spectui.core.analysis.result_files import read_results
+        from spectui.core.analysis.result_files import read_cached
         from spectui.core.analysis.run_sides import compare_sides, resolve_side
 
         sides = {key: resolve_side(name, self.app.repo) for key, name in names.items()}
         comparison = compare_sides(sides["a"], sides["b"], self._butler_for, current_selection(self.app))
-        results = {key: read_results(side.results) for key, side in sides.items() if side.results}
+        results = {key: read_cached(side.results) for key, side in sides.items() if side.results}
         self.deliver(self._compared, sides, comparison, results)
 
     @contextlib.contextmanager

@@ -10,10 +10,10 @@ from textual.widgets import Label
 from textual.worker import Worker, WorkerState
 from textual_fastdatatable import DataTable
 
+from spectui.core.analysis.derived_columns import with_saved_columns
 from spectui.core.tables.column_notes import SUFFIX_HELP, column_note, holds_spectractor_results, type_name
 from spectui.core.tables.table_files import FIRST_ROWS, TableFile
 
-from ..dialogs.table_prompts import with_saved_columns
 from ..widgets.arrow_display import ArrowDisplay, text_backend
 from ..widgets.fast_table import FastTable
 from ..widgets.first_frame import FirstRows, first_rows_status, head_first_rows

@@ -72,10 +72,6 @@ class PlotSpec:
         """The saved quality cut applied, if any."""
         return self.figure.cuts[0] if self.figure.cuts else None
 
-    def figure_spec(self) -> FigureSpec:
-        """What this screen draws as a figure description, the one `spectui plot` draws too."""
-        return self.figure
-
 
 @dataclass(frozen=True)
 class Figure:
@@ -169,7 +165,8 @@ class HistogramScreen(SpectuiScreen):
                         group="histogram-read", exit_on_error=False, description="Reading results")
 
     def _read(self, collection: str | None, run_name: str | None, path: Path | None = None) -> None:
-        from spectui.core.analysis.result_files import existing_results, proposed_output, read_results
+        from spectui.core.analysis.derived_columns import with_saved_columns
+        from spectui.core.analysis.result_files import existing_results, proposed_output, read_cached
 
         found = path or existing_results(collection, run_name)
         if found is None:
@@ -177,11 +174,14 @@ class HistogramScreen(SpectuiScreen):
             self.deliver(self._say_only, f"No results table for {collection} ({where} does not exist): "
                          "extract it on the Extraction screen (3), or open a file with o.")
             return
-        self.deliver(self._table_ready, read_results(found), found.name)
+        frame, _, problem = with_saved_columns(read_cached(found))
+        self.deliver(self._table_ready, frame, found.name, problem)
 
-    def _table_ready(self, frame, source: str) -> None:
+    def _table_ready(self, frame, source: str, problem=None) -> None:
         from spectui.core.analysis.plot_data import numeric_columns
 
+        if problem is not None:
+            self.app.report(problem)
         self.table, self.source = frame, source
         self.refresh_bindings()
         columns = numeric_columns(frame)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from spectui.core.analysis.derived_columns import with_saved_columns
 from spectui.core.errors import BadInput
 from spectui.core.tables.views import TableView
 
-from ..dialogs.table_prompts import with_saved_columns
 from .base import reports_errors
 from .table import TableScreen
 

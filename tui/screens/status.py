@@ -286,7 +286,7 @@ class StatusScreen(SpectuiScreen):
 
     def _merge(self, collection: str, run_name: str | None, selection) -> None:
         from spectui.core.analysis.merge import merge_results
-        from spectui.core.analysis.result_files import existing_results, proposed_output, read_results
+        from spectui.core.analysis.result_files import existing_results, proposed_output, read_cached
         from spectui.core.butler.exposures import query_exposures
 
         path = existing_results(collection, run_name)
@@ -294,7 +294,7 @@ class StatusScreen(SpectuiScreen):
             where = proposed_output(collection, run_name)
             raise BadInput(f"no results table for {collection} ({where}): extract it on the Extraction "
                            "screen (3) first.")
-        results = read_results(path)
+        results = read_cached(path)
         with self.app.butler() as butler:
             exposures = query_exposures(butler, selection)
         self.deliver(self._merged, merge_results(results, exposures, how="right"), path.name)

@@ -73,7 +73,7 @@ def test_the_apps_histogram_settings_describe_the_cli_figure(results, tmp_path, 
                  "--full-range", "--cut", "good", "-o", str(tmp_path / "h.png"))
     assert result.exit_code == 0, result.output
     app = PlotSpec(column=PWV, by="filter", bins=15, log=True, multiples=True, cut="good", full_range=True)
-    assert replace(drawn[0].spec, title="") == app.figure_spec()
+    assert replace(drawn[0].spec, title="") == app.figure
     assert drawn[0].spec.title == f"PWV (spectrum fit) [mm]: histogram · {results.name}"
     assert isinstance(drawn[0].spec, FigureSpec)
 

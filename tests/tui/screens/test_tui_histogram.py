@@ -203,3 +203,20 @@ def test_snapshot_histogram_small_multiples(snap_compare, with_results, size):
         await steady(pilot)
 
     assert snap_compare(app_on(), terminal_size=size, run_before=ready)
+
+
+async def test_saved_derived_columns_are_columns_of_the_histograms_and_a_broken_file_is_said_once(
+        with_results, latest_results, tmp_path, monkeypatch):
+    from spectui.core.analysis.derived_columns import DERIVED, add_derived_column
+
+    monkeypatch.setenv("SPECTUI_CONFIG_DIR", str(tmp_path))
+    add_derived_column("PWV_twice", f"`{PWV}` * 2")
+    app = app_on()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await histogram_screen(pilot)
+        np.testing.assert_allclose(screen.table["PWV_twice"], latest_results[PWV] * 2)
+    DERIVED.path().write_text(DERIVED.path().read_text().replace("* 2", "* nosuch_column_here + ("))
+    app = app_on()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await histogram_screen(pilot)
+        assert "PWV_twice" not in screen.table and len(notifications(app)) == 1

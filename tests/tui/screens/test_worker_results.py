@@ -210,7 +210,7 @@ async def test_an_older_spectrum_read_ending_last_is_dropped(workdir, latest_res
 
 
 async def test_histogram_table_after_the_screen_closed_is_dropped(with_results, gate):
-    await closes_cleanly(HistogramScreen(), gate("spectui.core.analysis.result_files.read_results"),
+    await closes_cleanly(HistogramScreen(), gate("spectui.core.analysis.result_files.read_cached"),
                          "histogram-read", Label, lambda s: s.table is not None)
 
 
