@@ -117,6 +117,11 @@ def write_view(frame, spec: FigureSpec, path: str | os.PathLike, series: Series 
     """Write a screen's nightly `series`, else its spec drawn and titled (`source`) as `spectui plot` does."""
     check_figure_path(path)
     figure = figure_data(frame, spec) if series is None else NightlyFigure(series, spec, log)
-    if source and not spec.title:
-        figure = replace(figure, spec=replace(spec, title=f"{title_of(figure)} · {source}"))
-    return write_figure(figure, path)
+    return write_figure(titled(figure, source), path)
+
+
+def titled(figure, source: str):
+    """`figure` with its default title followed by where its data comes from, unless it was given a title."""
+    if not source or figure.spec.title:
+        return figure
+    return replace(figure, spec=replace(figure.spec, title=f"{title_of(figure)} · {source}"))

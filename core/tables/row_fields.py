@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from .column_notes import describe_column
-from .views import MISSING_LABEL, TableView
+from .views import MISSING_LABEL, TableView, value_kind
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ def row_fields(view: TableView, row: int, notes: dict[str, str] | None = None) -
         raise IndexError(f"row {row} is outside the view's {view.row_count} rows")
     notes = notes or {}
     record = view.base.iloc[int(view.positions[row])]
-    return [RowField(str(name), value_text(record[name]), kind_of(view.base[name]),
+    return [RowField(str(name), value_text(record[name]), value_kind(view.base[name]),
                      notes.get(str(name)) or describe_column(str(name)))
             for name in view.base.columns]
 
@@ -49,20 +49,6 @@ def value_text(value) -> str:
     return str(value)
 
 
-def kind_of(values) -> str:
-    """A column's kind in words: integer, number, true/false, time, text."""
-    import pandas as pd
-
-    dtype = values.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "true/false"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "integer"
-    if pd.api.types.is_numeric_dtype(dtype):
-        return "number"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "time"
-    return "text"
 
 
 def view_row_label(view: TableView, row: int) -> str:

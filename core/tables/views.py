@@ -293,8 +293,8 @@ def frequency(values, column: str, bins: int = 20, max_values: int = 50) -> Freq
 
     missing = int(values.isna().sum())
     present = values.dropna()
-    kind = _value_kind(values)
-    if kind in ("number", "time") and present.nunique() > max_values:
+    kind = value_kind(values)
+    if kind in ("integer", "number", "time") and present.nunique() > max_values:
         labels, counts, conditions = _binned(present, column, bins, kind)
         binned = True
     else:
@@ -311,12 +311,15 @@ def frequency(values, column: str, bins: int = 20, max_values: int = 50) -> Freq
     return Frequency(column, len(values), tuple(labels), tuple(counts), tuple(conditions), binned)
 
 
-def _value_kind(values) -> str:
+def value_kind(values) -> str:
+    """A column's kind in words: integer, number, true/false, time, text."""
     import pandas as pd
 
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        return "bool"
+        return "true/false"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
     if pd.api.types.is_numeric_dtype(dtype):
         return "number"
     if pd.api.types.is_datetime64_any_dtype(dtype):
@@ -359,7 +362,7 @@ def _short(number: float) -> str:
 def _label(value, kind: str) -> str:
     if kind == "time":
         return value.isoformat()
-    if kind == "number" and float(value).is_integer():
+    if kind in ("integer", "number") and float(value).is_integer():
         return str(int(value))
     return str(value)
 

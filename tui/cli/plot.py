@@ -117,12 +117,13 @@ def plot_compare(run_a: str, run_b: str, column_name: str, results_a: str | None
     from spectui.core.analysis.derived_columns import read_results
     from spectui.core.figures.comparison import comparison_figure
     from spectui.core.figures.files import check_figure_path, write_figure
+    from spectui.core.figures.screen_figures import side_label
 
     check_figure_path(output)
     path_a = results_a or results_of_run(run_a, "--results-a")
     path_b = results_b or results_of_run(run_b, "--results-b")
     figure = comparison_figure(read_results(path_a), read_results(path_b), column_name,
-                               _side_name(run_a, path_a), _side_name(run_b, path_b), title)
+                               side_label(run_a, path_a), side_label(run_b, path_b), title)
     write_figure(figure, output, dpi=dpi)
     say(f"wrote {output}: {figure.common:,} common visits, median shift {figure.shift:.4g}, "
         f"robust σ {figure.scatter:.3g}")
@@ -165,28 +166,16 @@ def results_of_run(name: str, option: str):
                    f"{file_name_for(name)} here.")
 
 
-def _side_name(name: str, path) -> str:
-    """How a side is named on the figure: the file's name, or the run's name with its file's."""
-    from pathlib import Path
-
-    file = Path(path).expanduser()
-    if Path(name).expanduser() == file or file.name.startswith(name):
-        return file.name
-    return f"{name} ({file.name})"
-
-
 def _write(kind: str, results: str, output: str, *, cuts: tuple[str, ...], dpi: int, **settings) -> None:
-    from dataclasses import replace
     from pathlib import Path
 
     from spectui.core.analysis.derived_columns import read_results
-    from spectui.core.figures.files import check_figure_path, title_of, write_figure
+    from spectui.core.figures.files import check_figure_path, write_figure
+    from spectui.core.figures.screen_figures import titled
     from spectui.core.figures.spec import FigureSpec, figure_data
 
     check_figure_path(output)
     spec = FigureSpec(kind=kind, cuts=tuple(cuts), **settings)
     figure = figure_data(read_results(results), spec)
-    if not spec.title:
-        figure = replace(figure, spec=replace(spec, title=f"{title_of(figure)} · {Path(results).name}"))
-    write_figure(figure, output, dpi=dpi)
+    write_figure(titled(figure, Path(results).name), output, dpi=dpi)
     say(f"wrote {output}: {figure.selected:,} of {figure.rows:,} rows")
