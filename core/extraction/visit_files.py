@@ -76,6 +76,34 @@ def read_visit_outputs(visit: int, locations: dict[str, str]) -> VisitOutputs:
     return VisitOutputs(int(visit), spectrum, fits, tuple(problems))
 
 
+@dataclass(frozen=True)
+class SideBySide:
+    """One fit parameter of a visit in two runs: its fit section, label, A's and B's values (None when absent)."""
+
+    section: str
+    label: str
+    a: float | None
+    b: float | None
+
+    @property
+    def shift(self) -> float | None:
+        """B − A, None unless both runs fitted the parameter."""
+        return None if self.a is None or self.b is None else self.b - self.a
+
+
+def side_by_side(a: VisitOutputs | None, b: VisitOutputs | None) -> list[SideBySide]:
+    """Every fit parameter of either run, section by section in file order (A's labels first, then B's own)."""
+    rows = []
+    for section in FIT_SECTIONS.values():
+        fits = [outputs.fits.get(section) if outputs is not None else None for outputs in (a, b)]
+        labels = dict.fromkeys(label for fit in fits if fit is not None for label in fit.labels)
+        for label in labels:
+            value_a, value_b = (float(fit.value(label)) if fit is not None and label in fit.labels else None
+                                for fit in fits)
+            rows.append(SideBySide(section, label, value_a, value_b))
+    return rows
+
+
 def visits_with_spectra(frame):
     """The ids of a table's rows that can have a spectrum, in order: status neither 'missing' nor blank."""
     ids = frame["id"].to_numpy(dtype="int64")

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..extraction.visit_files import VisitOutputs
 from .files import new_figure
 
 FLUX_UNIT = "erg/s/cm²/nm"
+PAIR_COLOURS = (("#0072B2", "#56B4E9"), ("#D55E00", "#E69F00"))
 
 
 @dataclass(frozen=True)
@@ -63,4 +65,63 @@ def draw_spectrum(figure: SpectrumFigure):
     ax.set_ylabel(figure.flux_label)
     ax.legend(fontsize=8, loc="best")
     fig.suptitle(figure.title, fontsize=11)
+    return fig
+
+
+@dataclass(frozen=True)
+class SpectrumPair:
+    """One visit's spectrum in runs A and B (None where a run has none), both in the same power of ten."""
+
+    visit: int
+    label: str
+    names: tuple[str, str]
+    sides: tuple[SpectrumFigure | None, SpectrumFigure | None]
+    exponent: int
+
+    @property
+    def title(self) -> str:
+        """The visit, what it shows and the two runs."""
+        shows = f"visit {self.visit}" + (f": {self.label}" if self.label else "")
+        return f"{shows}  ·  {self.names[0]} vs {self.names[1]}"
+
+    @property
+    def flux_label(self) -> str:
+        """The flux axis's label, naming the power of ten the values are in."""
+        return f"flux [1e{self.exponent} {FLUX_UNIT}]" if self.exponent else f"flux [{FLUX_UNIT}]"
+
+    def draw(self):
+        """Both spectra as one matplotlib Figure."""
+        return draw_pair(self)
+
+
+def spectrum_pair(visit: int, a: VisitOutputs | None, b: VisitOutputs | None, names: tuple[str, str],
+                  label: str = "") -> SpectrumPair:
+    """Each run's spectrum of `visit` as spectrum_figure keeps it, rescaled to the larger of their powers of ten."""
+    figures = [spectrum_figure(visit, o.spectrum.lambdas, o.spectrum.flux, o.spectrum.err, label)
+               if o is not None and o.spectrum is not None else None for o in (a, b)]
+    exponent = max((f.exponent for f in figures if f is not None), default=0)
+
+    def rescaled(figure: SpectrumFigure | None, name: str) -> SpectrumFigure | None:
+        if figure is None:
+            return None
+        scale = 10.0 ** (figure.exponent - exponent)
+        return SpectrumFigure(figure.visit, name, figure.lambdas, figure.flux * scale, figure.err * scale, exponent)
+
+    return SpectrumPair(int(visit), label, tuple(names), tuple(map(rescaled, figures, names)), exponent)
+
+
+def draw_pair(pair: SpectrumPair):
+    """Both runs' flux against wavelength, each with its flux ± error shaded, labelled by run."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    for figure, (line, band) in zip(pair.sides, PAIR_COLOURS):
+        if figure is None:
+            continue
+        x, y, err = figure.lambdas, figure.flux, figure.err
+        ax.fill_between(x, y - err, y + err, color=band, alpha=0.3, linewidth=0)
+        ax.plot(x, y, color=line, linewidth=1.0, label=figure.label)
+    ax.set_xlabel("wavelength [nm]")
+    ax.set_ylabel(pair.flux_label)
+    ax.legend(fontsize=8, loc="best")
+    fig.suptitle(pair.title, fontsize=11)
     return fig

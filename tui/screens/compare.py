@@ -23,6 +23,7 @@ from ..widgets.row_table import RowTable
 from ..widgets.save_figure import SaveFigureBar
 from ..widgets.selection_source import current_selection
 from .base import SpectuiScreen, reports_errors
+from .results import ResultsScreen
 
 DIFFERENCE_BINS = 30
 CHANGES = ("gained", "lost", "improved", "degraded", "same")
@@ -232,14 +233,13 @@ class CompareScreen(SpectuiScreen):
     @reports_errors
     def action_changes(self, which: str) -> None:
         """Open the gained, lost or changed exposures as a table."""
-        from .results import ResultsScreen
-
         status = self.comparison.status
         expression = "change != 'same'" if which == "changed" else f"change == '{which}'"
         if not (status["change"] != "same").any() and which == "changed":
             raise BadInput("no exposure changed status.")
         side = self.sides["b"] if which != "lost" else self.sides["a"]
-        self.app.push_screen(ResultsScreen(status, collection=side.collection if side else None,
+        self.app.push_screen(ChangesScreen((self.sides["a"], self.sides["b"]), self._butler_for, status,
+                                           collection=side.collection if side else None,
                                            title=f"{which.capitalize()} exposures", export_stem=which,
                                            filter_text=expression))
 
@@ -266,3 +266,21 @@ class CompareScreen(SpectuiScreen):
         failed = event.state == WorkerState.ERROR and self.is_newest(event.worker)
         if failed and event.worker.group in BUSY_GROUPS:
             self.query_one(BusyLine).stop()
+
+
+class ChangesScreen(ResultsScreen):
+    """The gained, lost or changed exposures of a comparison: Enter shows the visit in both runs."""
+
+    HELP = ("Enter shows the row's visit in run A and run B: both spectra overlaid and the fit values side "
+            "by side (A, B, B − A).\n\n" + ResultsScreen.HELP)
+
+    def __init__(self, sides: tuple[RunSide, RunSide], butler_for, frame, **options) -> None:
+        super().__init__(frame, **options)
+        self.sides = sides
+        self.butler_for = butler_for
+
+    def spectrum_view(self, visits, index: int):
+        """The two-run spectrum view on `visits` from `index`."""
+        from .spectrum import TwoRunSpectrumScreen
+
+        return TwoRunSpectrumScreen(self.sides, self.butler_for, visits, index, on_move=self._follow)

@@ -58,8 +58,6 @@ class ResultsScreen(TableScreen):
         """Open the spectrum view on the current row."""
         from spectui.core.extraction.visit_files import visits_with_spectra
 
-        from .spectrum import SpectrumScreen
-
         if self.table is None or not self.view.row_count:
             raise BadInput("no row to show.")
         if not self.collection:
@@ -73,11 +71,17 @@ class ResultsScreen(TableScreen):
             raise BadInput(f"visit {current} has no spectrum in {self.collection}.")
         index = int((visits == current).argmax())
         if self.spectrum_screen is None:
-            self.spectrum_screen = SpectrumScreen(self.collection, visits, index, on_move=self._follow)
+            self.spectrum_screen = self.spectrum_view(visits, index)
             self.app.install_screen(self.spectrum_screen, f"spectrum-{id(self)}")
         else:
             self.spectrum_screen.point_at(visits, index)
         self.app.push_screen(self.spectrum_screen)
+
+    def spectrum_view(self, visits, index: int):
+        """The spectrum view this table's Enter opens, on `visits` from `index`."""
+        from .spectrum import SpectrumScreen
+
+        return SpectrumScreen(self.collection, visits, index, on_move=self._follow)
 
     def on_unmount(self) -> None:
         spectrum = self.spectrum_screen

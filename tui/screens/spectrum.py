@@ -1,9 +1,10 @@
-"""The spectrum view: one visit's flux against wavelength with its error band, beside its header and fits."""
+"""The spectrum view: a visit's flux against wavelength beside its fits and header, in one run or in two."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import numpy as np
 from rich.text import Text
@@ -12,10 +13,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Label
 
+from spectui.core.analysis.run_sides import RunSide
 from spectui.core.errors import BadInput, SpectuiError
 from spectui.core.extraction.extract_rows import SKIPPED_HEADER_KEYS
-from spectui.core.extraction.visit_files import VisitOutputs
-from spectui.core.figures.spectrum_figure import SpectrumFigure, spectrum_figure
+from spectui.core.extraction.visit_files import VisitOutputs, side_by_side
+from spectui.core.figures.spectrum_figure import SpectrumFigure, SpectrumPair, spectrum_figure, spectrum_pair
 
 from ..widgets.context_header import ContextHeader
 from ..widgets.plot_widgets import Chart, spectrum_drawing
@@ -51,6 +53,18 @@ def parameter_rows(outputs: VisitOutputs) -> list[list[Text]]:
         rows.append([Text(f"  {key[:LABEL_WIDTH]}", style="dim"),
                      Text(value if len(value) <= VALUE_WIDTH else value[:VALUE_WIDTH - 1] + "…")])
     rows += [[Text(problem, style="italic"), Text("")] for problem in outputs.problems]
+    return rows
+
+
+def pair_rows(a: VisitOutputs | None, b: VisitOutputs | None) -> list[list[Text]]:
+    """Both runs' fit values as (parameter, A, B, B − A) rows under each fit's title; a missing value is blank."""
+    rows, section = [], None
+    for row in side_by_side(a, b):
+        if row.section != section:
+            section = row.section
+            rows.append([Text(dict(SECTIONS)[section], style="bold"), Text(""), Text(""), Text("")])
+        rows.append([Text(f"  {row.label[:LABEL_WIDTH]}"),
+                     *(Text("" if v is None else _number(v), justify="right") for v in (row.a, row.b, row.shift))])
     return rows
 
 
@@ -196,3 +210,51 @@ class SpectrumScreen(SpectuiScreen):
     def action_close(self) -> None:
         """Back to the table."""
         self.app.pop_screen()
+
+
+class TwoRunSpectrumScreen(SpectrumScreen):
+    """A visit of a run comparison's table in runs A and B: both spectra overlaid and both fits side by side."""
+
+    HELP = ("The visit's flux against wavelength in run A and in run B, labelled by run (a run without the "
+            "visit's spectrum says so in the line above and the other is still drawn). Beside it: each fit "
+            "parameter in A, in B and B − A. n / p (or j / k) go to the next and previous row of the table "
+            "you came from; ctrl+s saves both spectra as one figure (.png, .pdf or .svg).")
+
+    def __init__(self, sides: tuple[RunSide, RunSide], butler_for: Callable[[str], AbstractContextManager],
+                 visits: np.ndarray, index: int = 0, on_move: Callable[[int], None] | None = None) -> None:
+        super().__init__(sides[1].collection, visits, index, on_move)
+        self.title = "Spectrum in two runs"
+        self.sides = sides
+        self.butler_for = butler_for
+        self.pair: tuple[VisitOutputs | None, VisitOutputs | None] | None = None
+        self.drawn: SpectrumPair | None = None
+
+    def _read(self, visit: int) -> None:
+        from spectui.core.extraction.visit_files import read_visit_outputs, visit_locations
+
+        read, notes = [], []
+        for key, side in zip("AB", self.sides):
+            try:
+                with self.butler_for(side.repo) as butler:
+                    locations = visit_locations(butler, side.collection, visit)
+                read.append(read_visit_outputs(visit, locations))
+            except SpectuiError as exc:
+                read.append(None)
+                notes.append(f"{key} ({side.name}): {exc.message}")
+        if read == [None, None]:
+            self.deliver(self._failed, BadInput(f"visit {visit}: " + "; ".join(notes)))
+            return
+        self.deliver(self._show_pair, visit, tuple(read), notes)
+
+    def _show_pair(self, visit: int, pair: tuple[VisitOutputs | None, VisitOutputs | None],
+                   notes: list[str]) -> None:
+        self.pair = pair
+        header = next((o.spectrum.header for o in pair if o is not None and o.spectrum is not None), {})
+        title = "  ".join(str(header[k]) for k in ("TARGET", "FILTER") if k in header)
+        self.drawn = spectrum_pair(visit, *pair, (self.sides[0].name, self.sides[1].name), title)
+        self.query_one(Chart).show(spectrum_drawing(self.drawn))
+        table = self.query_one(RowTable)
+        table.show_header = True
+        table.show_rows(["parameter", "A", "B", "B − A"], pair_rows(*pair))
+        problems = [f"{key}: {p}" for key, o in zip("AB", pair) if o is not None for p in o.problems]
+        self._say("; ".join(notes + problems))

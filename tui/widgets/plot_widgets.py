@@ -23,7 +23,7 @@ from spectui.core.analysis.plot_data import (
     value_ticks,
 )
 from spectui.core.figures.spec import PointsFigure
-from spectui.core.figures.spectrum_figure import SpectrumFigure
+from spectui.core.figures.spectrum_figure import SpectrumFigure, SpectrumPair
 
 MIN_WIDTH, MIN_HEIGHT = 40, 10
 """The smallest plot worth drawing; below it the screens show the numbers as a table."""
@@ -203,8 +203,13 @@ def night_bars_drawing(nights: np.ndarray, counts: dict[str, np.ndarray],
     return draw
 
 
-def spectrum_drawing(spectrum: SpectrumFigure) -> Drawing:
-    """Flux against wavelength in the figure's power of ten, with flux plus and minus its error as a band."""
+def spectrum_drawing(spectrum: SpectrumFigure | SpectrumPair) -> Drawing:
+    """Flux against wavelength in the figure's power of ten, with flux plus and minus its error as a band.
+
+    A pair draws each run's flux in its own series colour, labelled by run, without the bands.
+    """
+    if isinstance(spectrum, SpectrumPair):
+        return _pair_drawing(spectrum)
     x, y, band, exponent = spectrum.lambdas, spectrum.flux, spectrum.err, spectrum.exponent
     title = spectrum.label
 
@@ -220,6 +225,22 @@ def spectrum_drawing(spectrum: SpectrumFigure) -> Drawing:
         plt.ylabel(f"flux [1e{exponent}]" if exponent else "flux")
         if title:
             plt.title(title)
+
+    return draw
+
+
+def _pair_drawing(pair: SpectrumPair) -> Drawing:
+    def draw(plt, canvas: Canvas) -> None:
+        pixels = max(2 * canvas.width, 2)
+        for index, side in enumerate(pair.sides):
+            if side is not None:
+                xs, ys = envelope(side.lambdas, side.flux, pixels)
+                plt.plot(xs.tolist(), ys.tolist(), marker="braille", color=canvas.series_colour(index),
+                         label=side.label)
+        plt.xlabel("wavelength [nm]")
+        plt.ylabel(f"flux [1e{pair.exponent}]" if pair.exponent else "flux")
+        if pair.label:
+            plt.title(pair.label)
 
     return draw
 

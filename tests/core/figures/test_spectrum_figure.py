@@ -79,3 +79,23 @@ def test_file_names_say_what_is_plotted(spec, view, stem):
 def test_the_offered_file_does_not_exist_yet(tmp_path):
     (tmp_path / "pwv.png").write_bytes(b"")
     assert default_figure_path("pwv", tmp_path) == tmp_path / "pwv-2.png"
+
+
+def test_a_pair_draws_both_runs_in_one_power_of_ten(spectrum, tmp_path):
+    from spectui.core.extraction.readers import Spectrum
+    from spectui.core.extraction.visit_files import VisitOutputs
+    from spectui.core.figures.spectrum_figure import spectrum_pair
+
+    lambdas, flux, err = spectrum
+    a = VisitOutputs(5, Spectrum(lambdas, flux, err, {}))
+    b = VisitOutputs(5, Spectrum(lambdas, flux * 20, err * 20, {}))
+    pair = spectrum_pair(5, a, b, ("v31", "latest"), "HD111980")
+    assert pair.exponent == -12 and [side.label for side in pair.sides] == ["v31", "latest"]
+    alone = spectrum_figure(5, lambdas, flux, err)
+    assert np.allclose(pair.sides[0].flux, alone.flux / 10) and np.allclose(pair.sides[1].flux, alone.flux * 2)
+    assert pair.title == "visit 5: HD111980  ·  v31 vs latest"
+    lines = {line.get_label(): line for line in pair.draw().axes[0].get_lines()}
+    assert set(lines) == {"v31", "latest"}
+    one = spectrum_pair(5, None, b, ("v31", "latest"))
+    assert one.sides[0] is None and [line.get_label() for line in one.draw().axes[0].get_lines()] == ["latest"]
+    assert write_figure(one, tmp_path / "pair.png").stat().st_size > 0
