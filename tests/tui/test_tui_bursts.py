@@ -316,6 +316,19 @@ async def test_a_burst_typed_right_after_launch_filters_the_saved_list_then_the_
         assert shown(app) == expected
 
 
+async def test_a_burst_typed_right_after_the_first_launch_waits_for_the_answer(demo_repo, science):
+    """With no list saved yet nothing is focused until the rows come: keys wait for them, none goes to the
+    hidden prompt (they were lost there)."""
+    app = launched(str(demo_repo), LATEST, lambda: InProcessQuery(str(demo_repo), science, 1.0))
+    expected = {"filter": "day_obs > 20250108", "rows": int((science["day_obs"] > 20250108).sum()),
+                "prompt": None, "selected": 1}
+    shown = only(tuple(expected))
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.view is None and app.focused is None
+        await burst(pilot, "s", "vertical_line", *typed("day_obs > 20250108"), "enter")
+        assert await handled(pilot, lambda: shown(app), expected) == expected
+
+
 # Screens whose text boxes take the keys when asked
 
 

@@ -32,6 +32,9 @@ CLIPBOARD_LIMIT = 100_000
 class TableScreen(ColumnsAndCuts, GPrefix, SpectuiScreen):
     """Shows one TableView in a fast table; every change goes through the view, then the table is redrawn."""
 
+    AUTO_FOCUS = "#table-slot FastTable"
+    """Nothing else takes the focus: keys typed before the rows come wait for them instead of going to a hidden
+    prompt."""
     HELP = ("/ searches the current column, | filters with an expression such as "
             "filter == OG550_65mm_1 and day_obs > 20250101, [ ] sort, F counts values, s and u select rows. "
             "g starts a two-key command: g s, g u, g g, g - (listed below). y copies the selected ids "
