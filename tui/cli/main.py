@@ -30,6 +30,7 @@ def main(ctx: click.Context, repo: str | None, collection: str | None, run_name:
     Run alone to open the app (on the demo repository when no repository is configured).
     """
     if ctx.invoked_subcommand is not None:
+        given_before_the_command(collection, run_name)
         return
     from .launch import launch_app
 
@@ -41,3 +42,13 @@ for command in (demo, collections, exposures, extract, merge, missing, stats, cu
     main.add_command(command)
 main.add_command(columns)
 main.add_command(report)
+
+
+def given_before_the_command(collection: str | None, run_name: str | None) -> None:
+    """A collection or run before a command is refused (`spectui --repo R COMMAND` means R: see configured_repo)."""
+    from spectui.core.errors import BadInput
+
+    misplaced = [name for name, value in (("--collection", collection), ("--run", run_name)) if value]
+    if misplaced:
+        raise BadInput(f"{', '.join(misplaced)} before the command only opens the app: give it after the command "
+                       "(e.g. `spectui exposures -c NAME`).")

@@ -61,10 +61,13 @@ def output_help(what: str) -> str:
 
 
 def configured_repo(repo: str | None) -> str | None:
-    """The repository named by --repo, then SPECTUI_REPO, then the settings; None when none names one."""
+    """The repository named by the command's --repo, then by `spectui --repo` before the command, then
+    SPECTUI_REPO, then the settings; None when none names one."""
     from spectui.core.settings import load_settings
 
-    return repo or os.environ.get("SPECTUI_REPO") or load_settings().repo
+    context = click.get_current_context(silent=True)
+    before = context.find_root().params.get("repo") if context is not None else None
+    return repo or before or os.environ.get("SPECTUI_REPO") or load_settings().repo
 
 
 def resolve_repo(repo: str | None) -> str:

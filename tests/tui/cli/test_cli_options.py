@@ -41,6 +41,20 @@ def test_open_takes_the_apps_options_and_passes_them_on(tmp_path, monkeypatch):
                        {"theme": None, "mouse": True}]
 
 
+def test_a_repository_given_before_the_command_is_the_commands_and_a_collection_there_is_refused(demo_repo,
+                                                                                                  tmp_path):
+    before = run("--repo", str(demo_repo), "collections", "u/jneveu/*", "--no-counts", "--format", "csv")
+    after = run("collections", "u/jneveu/*", "--repo", str(demo_repo), "--no-counts", "--format", "csv")
+    assert before.exit_code == after.exit_code == 0 and before.stdout == after.stdout
+    assert "u/jneveu/" in before.stdout
+    assert_one_line_error(run("--repo", str(tmp_path), "exposures", "-o", str(tmp_path / "e.csv")),
+                          f"no Butler repository at {tmp_path}")
+    assert_one_line_error(run("--repo", str(tmp_path), "plot", "efficiency", "-c", "x", "-o",
+                              str(tmp_path / "e.png")), f"no Butler repository at {tmp_path}")
+    assert_one_line_error(run("-c", RUN, "exposures", "-o", str(tmp_path / "e.csv")),
+                          "--collection before the command only opens the app")
+
+
 def test_run_with_a_repo_or_collection_that_says_otherwise_is_refused_everywhere(demo_repo, tmp_path,
                                                                                    monkeypatch):
     assert run("runs", "add", "v32", "--repo", str(demo_repo), "-c", RUN).exit_code == 0
