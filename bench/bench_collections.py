@@ -2,7 +2,8 @@
 
 In a real terminal (tmux, 120x40): from starting `spectui --repo R` to the Collections screen showing its first list
 (on a first launch, and on later ones that show the list saved last time while the Butler lists again), and from a
-key typed in the search box to the list it narrows to. On the command line: `spectui collections` against
+key typed in the search box to the list it narrows to (once the Butler's list has replaced the saved one: while
+the Butler lists again, in the app's process, keys take longer). On the command line: `spectui collections` against
 `butler query-collections`, both listing every collection without counting datasets.
 """
 
@@ -44,6 +45,7 @@ def first_list_and_keystroke(terminal: Terminal, repo: Path, config: str) -> tup
     env = {"SPECTUI_CONFIG_DIR": config, "SPECTUI_DATA_DIR": config, "USER": "nobody", "LOGNAME": "nobody"}
     start = terminal.start([SPECTUI, "--repo", str(repo)], env)
     first = terminal.seconds_until(lambda text: " match " in text and " of " in text, start, "the first list")
+    terminal.wait_until(lambda text: "reading again" not in text, "the Butler's list in place of the saved one")
     terminal.keys("/", "C-u")
     terminal.type("user00")
     terminal.wait_until(lambda text: " match *user00* of " in text, "the search for user00")
