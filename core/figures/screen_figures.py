@@ -12,13 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analysis.plot_data import Series, night_days
+from ..analysis.plot_data import Series, night_days, night_ticks
 from ..tables.views import default_export_path
 from .files import check_figure_path, group_style, new_figure, title_of, write_figure
 from .spec import FigureSpec, PointsFigure, axis_label, figure_data
 
 UNIT_TEXT = re.compile(r"\s*\[[^\]]*\]")
 NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+NIGHT_TICKS = 8
 
 
 def name_part(text: str) -> str:
@@ -85,10 +86,9 @@ def draw_nightly(figure: NightlyFigure):
         errors = None if series.errors is None else np.nan_to_num(series.errors[index][finite])
         ax.errorbar(days[finite], values[finite], yerr=errors, markersize=4, linewidth=1.2, capsize=2,
                     label=label, **group_style(index))
-    if len(days):
-        picks = np.unique(np.linspace(0, len(days) - 1, min(8, len(days))).round().astype(int))
-        ax.set_xticks(days[picks], [f"{n // 10000}-{n // 100 % 100:02d}-{n % 100:02d}"
-                                    for n in map(int, series.nights[picks])], rotation=30, ha="right")
+    positions, labels = night_ticks(series.nights, NIGHT_TICKS)
+    if positions:
+        ax.set_xticks(positions, labels, rotation=30, ha="right")
     if figure.log:
         ax.set_yscale("log")
     ax.set_xlabel("night (day_obs)")
