@@ -160,11 +160,12 @@ def ranges_mask(frame, ranges: Ranges):
     if not ranges:
         return pd.Series(mask, index=frame.index)
     filters = filter_columns(frame)
+    rows_of = {filt: filter_rows(frame, filt, filters) for per_filter in ranges.values() for filt in per_filter}
     for column, per_filter in ranges.items():
         name = table_column(frame, column)
         values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         for filt, (low, high) in per_filter.items():
-            rows = filter_rows(frame, filt, filters)
+            rows = rows_of[filt]
             inside = np.ones(len(frame), dtype=bool)
             if low is not None:
                 inside &= values >= low
