@@ -99,3 +99,13 @@ def test_tests_follow_the_code_in_small_folders():
         relative = folder.relative_to(tests)
         assert relative == Path() or (ROOT / relative).is_dir(), f"tests/{relative} has no code folder to follow"
         assert len(list(folder.glob("*.py"))) <= MAX_MODULES, f"tests/{relative} holds too many modules"
+
+
+def test_an_installed_copy_holds_every_package():
+    """pyproject.toml lists the packages one by one: a folder missing there is missing from a non-editable install."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = set(FOLDERS.values()) | {".".join([FOLDERS[init.relative_to(ROOT).parts[0]], *init.relative_to(ROOT).parts[1:-1]])
+             for top in FOLDERS for init in (ROOT / top).rglob("__init__.py")}
+    assert found == listed
