@@ -1,6 +1,8 @@
 # The two set-up commands of the README: `make run` (spectui on the demo repository) and `make test`;
 # `make test-remote` runs the tests against a real Butler server and S3 server (tests/butler_server.py).
 PYTHON ?= python3
+# The tests mostly wait (on terminals, servers, subprocesses), so they run in more processes than there are cores.
+TEST_JOBS ?= 4
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -16,14 +18,14 @@ run: $(BIN)/spectui
 	$(BIN)/spectui
 
 test: $(BIN)/spectui postgresql
-	$(BIN)/python -m pytest -q -m "not slow and not remote"
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) -m "not slow and not remote"
 
 # Builds the server's Python 3.13 venv (.venv-server/) the first time, then starts the servers for the session.
 test-remote: $(BIN)/spectui
 	$(BIN)/python -m pytest -q -m "remote and not slow"
 
 test-full: $(BIN)/spectui postgresql
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS)
 
 bench: $(BIN)/spectui
 	$(BIN)/python bench/run

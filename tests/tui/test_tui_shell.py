@@ -28,7 +28,7 @@ def app_for(demo_repo, **kwargs) -> SpectuiApp:
 
 async def test_header_names_screen_repo_collection_and_run(demo_repo):
     app = app_for(demo_repo, collection="u/dagoret/auxtel_latest", run_name="latest")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "table", None) is not None)
         top = screen_text(app).splitlines()[0]
         assert "spectui · Exposures" in top and str(demo_repo) in top
