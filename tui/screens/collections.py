@@ -329,17 +329,22 @@ class CollectionsScreen(SpectuiScreen):
                 self.app.report(SpectuiError(f"run {entry.name!r} is in {entry.repo}, not the repository "
                                              f"open: start spectui --run {entry.name} to use it."))
                 return
-            self.app.run_name, self.app.collection = entry.name, entry.collection
-            what = f"run {entry.name} ({entry.collection})"
+            self.use(entry.collection, entry.name)
         else:
-            self.app.run_name, self.app.collection = None, entry.name
-            what = entry.name
+            self.use(entry.name)
+
+    def use(self, collection: str, run_name: str | None = None, *, open_exposures: bool = True) -> None:
+        """Make `collection` (of the run `run_name`) current, mark it here, say so and (by default) open the exposures."""
+        self.app.run_name, self.app.collection = run_name, collection
         table = self.query_one("#collections", RowTable)
         for row, other in enumerate(self.results):
             table.update_cell_at((row, 0), self._cells(other)[0])
-        self._update_status()
+        if self.everything is not None:
+            self._update_status()
+        what = f"run {run_name} ({collection})" if run_name else collection
         self.app.notify(f"Current: {what}", title="Collection", markup=False)
-        self.app.show_screen("exposures")
+        if open_exposures:
+            self.app.show_screen("exposures")
 
     def action_focus_search(self) -> None:
         """Put the cursor in the search box."""
