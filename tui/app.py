@@ -28,11 +28,19 @@ from .screens.registry import SCREENS, SCREENS_BY_NAME
 from .widgets.fastdatatable_version import warn_if_untested
 
 
+def collection_commands():
+    """The command palette's "Collection NAME" choices, imported when the palette first opens."""
+    from .dialogs.collection_choice import CollectionCommands
+
+    return CollectionCommands
+
+
 class SpectuiApp(OrderedKeysApp):
     """The app: a header naming repo, collection and run, and the screens over them."""
 
     TITLE = "spectui"
     CSS_PATH = stylesheet_path()
+    COMMANDS = OrderedKeysApp.COMMANDS | {collection_commands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
