@@ -24,8 +24,8 @@ from .base import SpectuiScreen, reports_errors
 from .extraction_job import ExtractionEnded, ExtractionJob, ExtractionProgressed, duration
 
 GROUP = "extraction"
-PHASES = {"query": "finding the collection's datasets", "read": "reading files", "write": "writing the table",
-          "done": "done"}
+PHASES = {"query": "finding the collection's datasets", "read": "reading files",
+          "fetch": "resolving URLs on the server and reading files", "write": "writing the table", "done": "done"}
 
 
 def default_workers() -> int:
@@ -57,13 +57,16 @@ class ExtractionScreen(SpectuiScreen):
     HELP = ("Extracts every visit of the current collection (spectrum header and both fits) into one table "
             "file, one row per visit. The output is proposed from the run registry (its extracted file) or "
             "named after the collection, in the working directory; e edits it and w the number of workers (enter or "
-            "escape leaves the field). Enter starts; escape asks, then stops, "
+            "escape leaves the field). c chooses the collection here, from the Collections screen's list (part of a "
+            "name or a glob, as there). Enter starts; escape asks, then stops, "
             "keeping what was read: starting again offers to resume. The extraction goes on if you leave "
             "this screen (its progress is in the header); when it is done the table opens, and o opens it "
             "again.")
     BINDINGS = [
         Binding("enter", "start", "Start", tooltip="Start extracting the current collection",
                 id="extraction.start"),
+        Binding("c", "pick_collection", "Collection", tooltip="Choose the collection to extract", show=False,
+                id="extraction.collection"),
         Binding("o", "open_result", "Open result", tooltip="Open the extracted table", id="extraction.open"),
         Binding("e", "edit('#extract-output')", "Edit output", tooltip="Edit the output file name",
                 id="extraction.edit_output"),
@@ -122,9 +125,9 @@ class ExtractionScreen(SpectuiScreen):
         self.proposed_for = (collection, run_name)
         label = self.query_one("#extract-collection", Label)
         if not collection:
-            label.update(" no collection chosen: pick one on the Collections screen (1)")
+            label.update(" no collection chosen: c picks one (or the Collections screen, 1)")
             return
-        label.update(f" collection {collection}" + (f"  ·  run {run_name}" if run_name else ""))
+        label.update(f" collection {collection}" + (f"  ·  run {run_name}" if run_name else "") + "  ·  c: another")
         try:
             output = shown_path(proposed_output(collection, run_name))
         except SpectuiError as exc:
@@ -157,7 +160,7 @@ class ExtractionScreen(SpectuiScreen):
             raise BadInput("an extraction is running: stop it first (escape).")
         collection = self.app.collection
         if not collection:
-            raise BadInput("no collection chosen: pick one on the Collections screen (1).")
+            raise BadInput("no collection chosen: c picks one (or the Collections screen, 1).")
         text = self.query_one("#extract-output", Input).value.strip()
         if not text:
             raise BadInput("give an output file, e.g. results.parquet.")
@@ -230,10 +233,10 @@ class ExtractionScreen(SpectuiScreen):
         job, p = message.job, message.job.progress
         if job is not self.job or p is None or job.ended:
             return
-        if p.phase == "read":
+        if p.reading:
             bar = self.query_one("#extract-bar", ProgressBar)
             bar.update(total=max(p.total, 1), progress=p.done)
-            self._phase(f"{PHASES['read']}: {p.done:,} of {p.total:,} visits")
+            self._phase(f"{PHASES[p.phase]}: {p.done:,} of {p.total:,} visits")
             self.query_one("#extract-rates", Label).update(
                 f" {p.rate:,.0f} visits/s  ·  ETA {duration(p.eta)}  ·  elapsed {duration(p.elapsed)}  ·  "
                 f"ok {p.ok:,}  ·  partial {p.partial:,}  ·  failed {p.failed:,}")
@@ -296,6 +299,26 @@ class ExtractionScreen(SpectuiScreen):
     def _announce(self, text: str) -> None:
         """Show the extraction's state in the header of every screen."""
         self.app.activity = text
+
+    @reports_errors
+    def action_pick_collection(self) -> None:
+        """Choose the collection to extract from the repository's collections, as the Collections screen lists them."""
+        from spectui.core.butler.collection_choice import collection_names
+
+        from ..dialogs.collection_choice import CollectionPickScreen
+
+        if self.job is not None and not self.job.ended:
+            raise BadInput("an extraction is running: stop it first (escape).")
+        collections = self.app.get_default_screen()
+        names = collection_names(self.app.repo, collections.everything)
+        if not names:
+            raise BadInput("no collections read yet: the Collections screen (1) reads them.")
+        self.app.push_screen(CollectionPickScreen(names, self.app.collection), self._collection_picked)
+
+    def _collection_picked(self, name: str | None) -> None:
+        if name is not None:
+            self.app.get_default_screen().use(name, open_exposures=False)
+            self._propose(name, None)
 
     # Stopping and results
 
