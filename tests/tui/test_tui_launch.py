@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from terminal import Terminal, spectui_command
 from textual._compositor import CompositorUpdate
-from tui_support import config_dir, screen_text, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
+from tui_support import config_dir, notifications, screen_text, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
 
 from spectui.core.butler import exposure_cache
 from spectui.core.butler.exposure_process import BACKGROUND_NICENESS, ExposureQueryProcess
@@ -172,6 +172,31 @@ SHOW_SAVED = textwrap.dedent("""
                                                                                    size=(120, 40))
     print(json.dumps(seen))
 """)
+
+
+async def test_escape_before_the_saved_list_is_ready_still_leaves_it_to_work_on(demo_repo, science, monkeypatch):
+    from spectui.tui.screens.exposures import ExposuresScreen
+
+    exposure_cache.save(str(demo_repo), ExposureSelection(), science)
+    escaped = threading.Event()
+    wait_for_paint = ExposuresScreen._wait_for_paint
+
+    def after_escape(screen) -> None:
+        escaped.wait(30)
+        wait_for_paint(screen)
+
+    monkeypatch.setattr(ExposuresScreen, "_wait_for_paint", after_escape)
+    app = SpectuiApp(repo=str(demo_repo), collection=RUN, launch_query=NeverAnswers(),
+                     saved_list=SavedListReader(str(demo_repo)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "table", None) is not None)
+        assert app.screen.view is None
+        await pilot.press("escape")
+        assert "Query cancelled; the table shows the list saved earlier." in notifications(app)
+        escaped.set()
+        await wait_for(pilot, lambda: app.screen.view is not None)
+        await pilot.press("s")
+        assert app.screen.view.total_count == len(science) and app.screen.view.selected_count == 1
 
 
 def test_the_saved_list_shows_before_the_butler_or_pandas_is_imported(demo_repo, science):

@@ -30,9 +30,9 @@ def reports_errors(action: Callable) -> Callable:
 class Delivered(Message, bubble=False):
     """A worker's result on its way to the screen that started it (a newer worker of its group wins)."""
 
-    def __init__(self, worker: Worker, callback: Callable, args: tuple) -> None:
+    def __init__(self, worker: Worker, callback: Callable, args: tuple, cancelled_too: bool = False) -> None:
         super().__init__()
-        self.worker, self.callback, self.args = worker, callback, args
+        self.worker, self.callback, self.args, self.cancelled_too = worker, callback, args, cancelled_too
 
 
 class SpectuiScreen(Screen):
@@ -50,13 +50,14 @@ class SpectuiScreen(Screen):
         self._newest[worker.group] = worker
         return worker
 
-    def deliver(self, callback: Callable, *args) -> None:
-        """From a worker: have this screen run `callback(*args)` while open and nothing newer is asked."""
-        self.post_message(Delivered(get_current_worker(), callback, args))
+    def deliver(self, callback: Callable, *args, cancelled_too: bool = False) -> None:
+        """From a worker: have this screen run `callback(*args)` while open and nothing newer is asked (even once
+        the worker is cancelled, with `cancelled_too`)."""
+        self.post_message(Delivered(get_current_worker(), callback, args, cancelled_too))
 
-    def is_newest(self, worker: Worker) -> bool:
-        """Whether `worker` is the latest of its group and was not cancelled."""
-        return self._newest.get(worker.group) is worker and not worker.is_cancelled
+    def is_newest(self, worker: Worker, cancelled_too: bool = False) -> bool:
+        """Whether `worker` is the latest of its group and (unless `cancelled_too`) was not cancelled."""
+        return self._newest.get(worker.group) is worker and (cancelled_too or not worker.is_cancelled)
 
     @property
     def is_open(self) -> bool:
@@ -64,7 +65,7 @@ class SpectuiScreen(Screen):
         return self.is_mounted and (self in self.app.screen_stack or self.app.is_screen_installed(self))
 
     def on_delivered(self, message: Delivered) -> None:
-        if self.is_open and self.is_newest(message.worker):
+        if self.is_open and self.is_newest(message.worker, message.cancelled_too):
             message.callback(*message.args)
 
     def key_waits(self, key: str) -> bool:

@@ -48,7 +48,6 @@ class ExposuresScreen(TableScreen):
         self.query_worker: Worker | None = None
         self.saved_at = None
         self.launched = None
-        self.loads = 0
         self.preloaded = None
 
     def compose_top(self) -> ComposeResult:
@@ -65,11 +64,11 @@ class ExposuresScreen(TableScreen):
         preloaded = self.preloaded
         self.load(self.selection)
         if preloaded is not None:
-            _, saved_at, display = preloaded
+            _, self.saved_at, display = preloaded
             self.table.focus()
             self.table.move_cursor(column=1)
             self.update_status(f"{display.table.num_rows:,} rows")
-            self._say_saved(self.selection, saved_at)
+            self._say_saved(self.selection, self.saved_at)
 
     def on_unmount(self) -> None:
         if self.launched is not None:
@@ -93,18 +92,17 @@ class ExposuresScreen(TableScreen):
         self.loading_selection = selection
         self.query_one(BusyLine).start(f"querying the Butler: {describe_selection(selection)}")
         self.launched = self.app.take_launch_query(selection)
-        self.loads += 1
-        launched, load, preloaded, self.preloaded = self.launched, self.loads, self.preloaded, None
-        self.query_worker = self.run_worker(lambda: self._run_query(selection, launched, load, preloaded),
+        launched, preloaded, self.preloaded = self.launched, self.preloaded, None
+        self.query_worker = self.run_worker(lambda: self._run_query(selection, launched, preloaded),
                                             thread=True, exclusive=True, group=QUERY_GROUP, exit_on_error=False,
                                             description="Querying exposures")
 
-    def _run_query(self, selection: ExposureSelection, launched, load: int, preloaded) -> None:
+    def _run_query(self, selection: ExposureSelection, launched, preloaded) -> None:
         """Show the saved list (drawn from Arrow before pandas is imported), then the Butler's answer.
 
         `launched` is the query the launch started in a process of its own, when it asked for this selection, and
         `preloaded` the saved list the launch read (already on screen); the saved list is shown even when the
-        query is cancelled, unless a newer `load` replaced this one.
+        query is cancelled, unless a newer `load` replaced this one. Results come back as `Delivered` messages.
         """
         from spectui.core.butler import exposure_cache
 
@@ -112,10 +110,10 @@ class ExposuresScreen(TableScreen):
         saved = preloaded[:2] if preloaded is not None else exposure_cache.load_saved(self.app.repo, selection)
         if preloaded is not None:
             table, saved_at, display = preloaded
-            self._call_after_paint(None)
-            self.app.call_from_thread(self._loaded, load, selection, table.to_pandas(), display, saved_at)
+            self._wait_for_paint()
+            self.deliver(self._loaded, selection, table.to_pandas(), display, saved_at, cancelled_too=True)
         elif saved is not None:
-            self._present(load, selection, *saved)
+            self._present(selection, *saved)
         if launched is not None:
             if saved is None:
                 import pandas  # noqa: F401  (loaded while the query process works, rather than after its answer)
@@ -126,8 +124,8 @@ class ExposuresScreen(TableScreen):
                     return
                 raise
             if not worker.is_cancelled:
-                self._present(load, selection, table, None)
-            self.app.call_from_thread(self.app.warm_up)
+                self._present(selection, table, None)
+            self.deliver(self.app.warm_up, cancelled_too=True)
             return
         import pyarrow as pa
 
@@ -136,32 +134,35 @@ class ExposuresScreen(TableScreen):
         with self.app.butler() as butler:
             frame = query_exposures(butler, selection)
         if not worker.is_cancelled:
-            self._present(load, selection, pa.Table.from_pandas(frame, preserve_index=False), None, frame)
-            self.app.call_from_thread(self.app.warm_up)
+            self._present(selection, pa.Table.from_pandas(frame, preserve_index=False), None, frame)
+            self.deliver(self.app.warm_up)
         try:
             exposure_cache.save(self.app.repo, selection, frame)
         except (SpectuiError, OSError) as exc:
             self.app.log.warning(f"the exposure list was not saved for next time: {exc}")
 
-    def _present(self, load: int, selection: ExposureSelection, table, saved_at, frame=None) -> None:
-        """From the worker: draw `table` at once when nothing is shown yet, then make it the view (pandas)."""
-        display = ArrowDisplay(table)
-        if self.view is None:
-            self._call_after_paint(self._show_rows, load, display, saved_at)
-        frame = table.to_pandas() if frame is None else frame
-        self.app.call_from_thread(self._loaded, load, selection, frame, display, saved_at)
+    def _present(self, selection: ExposureSelection, table, saved_at, frame=None) -> None:
+        """From the worker: draw `table` at once when nothing is shown yet, then make it the view (pandas).
 
-    def _call_after_paint(self, callback, *args) -> None:
-        """From the worker: run `callback` (if any) on the app's thread, and wait (a while) for the next frame."""
+        A saved list (with `saved_at`) is delivered even once the query is cancelled.
+        """
+        display = ArrowDisplay(table)
+        saved = saved_at is not None
+        if self.view is None:
+            self.deliver(self._show_rows, display, saved_at, cancelled_too=saved)
+            self._wait_for_paint()
+        frame = table.to_pandas() if frame is None else frame
+        self.deliver(self._loaded, selection, frame, display, saved_at, cancelled_too=saved)
+
+    def _wait_for_paint(self) -> None:
+        """From the worker: wait (a while) for the frame that shows what was delivered so far."""
         painted = threading.Event()
-        if callback is not None:
-            self.app.call_from_thread(callback, *args)
-        self.app.call_from_thread(self.call_after_refresh, painted.set)
+        self.deliver(self.call_after_refresh, painted.set, cancelled_too=True)
         painted.wait(PAINT_WAIT)
 
-    def _show_rows(self, load: int, display: ArrowDisplay, saved_at) -> None:
+    def _show_rows(self, display: ArrowDisplay, saved_at) -> None:
         """Draw the rows before the view exists (the keys that need the view wait for it)."""
-        if self.view is not None or load != self.loads:
+        if self.view is not None:
             return
         self.mount_table(display.every_row())
         if self.loading_selection is not None and saved_at is not None:
@@ -174,16 +175,14 @@ class ExposuresScreen(TableScreen):
                                        f"for {describe_selection(selection)}")
         self._show_selection(self._describe(selection, saved_at))
 
-    def _loaded(self, load: int, selection: ExposureSelection, frame, display: ArrowDisplay, saved_at) -> None:
+    def _loaded(self, selection: ExposureSelection, frame, display: ArrowDisplay, saved_at) -> None:
         """Show exposures: the Butler's answer, or (with `saved_at`) the list saved last time meanwhile.
 
-        Nothing changes when a newer load replaced this one, nor for a saved list once its query was
-        cancelled while other exposures are shown.
+        Nothing changes for a saved list once its query was cancelled while other exposures are shown.
         """
         from spectui.core.tables.views import TableView
 
-        cancelled = saved_at is not None and self.loading_selection is None and self.view is not None
-        if load != self.loads or cancelled:
+        if saved_at is not None and self.loading_selection is None and self.view is not None:
             return
         self.selection, self.saved_at = selection, saved_at
         first = self.view is None
