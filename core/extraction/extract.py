@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..butler.exposures import ExposureSelection, query_exposures
 from ..butler.locations import locate
+from ..butler.remote import is_remote
 from ..butler.repo import butler_errors, datastore_roots, open_repo, refuse_inside_repository
 from ..butler.worker_refs import PackedRefs, RepoLink
 from ..errors import BadInput, Cancelled, SpectuiError
@@ -33,8 +34,9 @@ WORKER_MODULES = ("spectui.core.extraction.extract", "lsst.daf.butler", "pandas"
 
 @dataclass(frozen=True)
 class Progress:
-    """Where an extraction stands: phase (query, read, write, done), counts, speed, and the visits that failed
-    since the previous report (id, reason)."""
+    """Where an extraction stands: phase (query; read, or fetch through a Butler server, where each chunk asks the
+    server for its files' URLs before reading them; write; done), counts, speed, and the visits that failed since
+    the previous report (id, reason)."""
 
     phase: str
     done: int = 0
@@ -46,6 +48,11 @@ class Progress:
     rate: float = 0.0
     eta: float | None = None
     new_failures: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def reading(self) -> bool:
+        """True while visits are being read (read or fetch), when `done` and `total` count them."""
+        return self.phase in ("read", "fetch")
 
 
 @dataclass
@@ -91,7 +98,7 @@ def extract(source, collection: str, output: str | os.PathLike | None = None, *,
         refuse_inside_repository([output], roots)
     checkpoint = None
     try:
-        tracker = _Tracker(progress)
+        tracker = _Tracker(progress, "fetch" if is_remote(butler) else "read")
         tracker.emit("query", force=True)
         with open_executor(choice, preload=WORKER_MODULES) as (pool, slots):
             refs, expected = find_refs(butler, collection, selection)
@@ -222,8 +229,9 @@ def _only_visits(tables: list, refs: dict) -> list:
 class _Tracker:
     """Counts finished visits and reports progress at most a few times a second."""
 
-    def __init__(self, callback: Callable[[Progress], None] | None) -> None:
+    def __init__(self, callback: Callable[[Progress], None] | None, reading: str) -> None:
         self.callback = callback
+        self.reading = reading
         self.started = time.perf_counter()
         self.rate_since: float | None = None
         self.last = 0.0
@@ -237,13 +245,13 @@ class _Tracker:
         self.total = total
         for table in saved:
             self._count(table)
-        self.emit("read", force=True)
+        self.emit(self.reading, force=True)
 
     def add(self, table) -> None:
         self._count(table)
         if self.rate_since is None:
             self.rate_since, self.rate_base = time.perf_counter(), self.done
-        self.emit("read")
+        self.emit(self.reading)
 
     def _count(self, table) -> None:
         statuses = table.column("status").to_pylist()

@@ -111,7 +111,8 @@ class _ProgressLine:
             share = p.done / p.total if p.total else 1.0
             filled = int(share * 24)
             speed = f"{p.rate:,.0f}/s  ETA {_duration(p.eta)}  " if p.rate and p.eta is not None else ""
-            text = (f"[{'#' * filled}{'.' * (24 - filled)}] {p.done}/{p.total} visits {share:4.0%}  "
+            doing = "resolving URLs, reading " if p.phase == "fetch" else ""
+            text = (f"{doing}[{'#' * filled}{'.' * (24 - filled)}] {p.done}/{p.total} visits {share:4.0%}  "
                     f"{speed}ok {p.ok}  partial {p.partial}  failed {p.failed}")
         self.width = max(self.width, len(text))
         sys.stderr.write("\r" + text.ljust(self.width))
