@@ -3,11 +3,12 @@ the same answers as on the local demo, and one line for each way the server refu
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pandas as pd
 import pytest
-from cli_helpers import assert_one_line_error, run
+from cli_helpers import assert_one_line_error, run, run_on_terminal
 from extract_support import RUN_302, RUN_320
 from postgres_server import free_port
 
@@ -63,3 +64,11 @@ def test_no_token_wrong_url_and_no_server_are_one_line_each(butler_servers, monk
     monkeypatch.delenv("BUTLER_RUBIN_ACCESS_TOKEN")
     assert_one_line_error(run("extract", "--repo", url, "-c", RUN_320, "-o", "-"),
                           "set BUTLER_RUBIN_ACCESS_TOKEN")
+
+
+def test_the_progress_line_says_the_workers_resolve_urls_through_the_server(butler_servers, tmp_path):
+    status, lines = run_on_terminal("extract", "--repo", butler_servers.url, "-c", RUN_320, "-o",
+                                    str(tmp_path / "r.parquet"), "-j", "1")
+    assert status == 0
+    bars = [redraw for line in lines for redraw in line.split("\r") if re.search(r"\] \d+/\d+ visits", redraw)]
+    assert bars and all(bar.startswith("resolving URLs, reading [") for bar in bars)

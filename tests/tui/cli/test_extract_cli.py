@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import assert_one_line_error, run
+from cli_helpers import assert_one_line_error, run, run_on_terminal
 from extract_support import RUN_320
 
 pytestmark = pytest.mark.both_registries
@@ -58,23 +57,9 @@ def test_npy_and_csv_on_request_and_legacy_names(demo_repo, tmp_path):
 
 
 def test_progress_bar_on_a_terminal(demo_repo, tmp_path):
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([SPECTUI, "extract", "-r", str(demo_repo), "-c", RUN_320, "-o",
-                                str(tmp_path / "r.parquet"), "-j", "1"], stderr=follower,
-                               stdout=subprocess.PIPE)
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        shown += data
-    assert process.wait(timeout=120) == 0
-    os.close(leader)
-    lines = shown.decode().replace("\r\n", "\n").split("\n")
+    status, lines = run_on_terminal("extract", "-r", str(demo_repo), "-c", RUN_320, "-o",
+                                    str(tmp_path / "r.parquet"), "-j", "1")
+    assert status == 0
     bars = [line for line in lines if "\r[" in line]
     assert bars and "visits" in bars[0] and " ok " in bars[0]
     summary = next(line for line in lines if "wrote " in line)
