@@ -55,10 +55,9 @@ class SpectuiApp(OrderedKeysApp):
     """Work going on in the background (an extraction), shown in the header of every screen."""
 
     def __init__(self, *, repo: str, collection: str | None = None, run_name: str | None = None,
-                 theme_name: str | None = None, launch_query=None, saved_list=None, collection_list=None) -> None:
+                 theme_name: str | None = None, launch_query=None, saved_list=None) -> None:
         """`launch_query` and `saved_list`: the exposure query the launch started in a process of its own, and the
-        list saved by the last launch being read, for Exposures to show; `collection_list`: the collection listing
-        the launch started in a process of its own, for Collections."""
+        list saved by the last launch being read, for Exposures to show."""
         super().__init__()
         self.set_reactive(SpectuiApp.repo, str(repo))
         self.set_reactive(SpectuiApp.collection, collection)
@@ -73,7 +72,6 @@ class SpectuiApp(OrderedKeysApp):
         self._butler_lock = threading.Lock()
         self._screens: dict[str, Screen] = {}
         self._launch_query = launch_query
-        self._collection_list = collection_list
         self._saved_list = saved_list
         self._errors_shown: dict[str, float] = {}
 
@@ -141,9 +139,8 @@ class SpectuiApp(OrderedKeysApp):
             self._check_keymap()
 
     def on_unmount(self) -> None:
-        for child in (self._launch_query, self._collection_list):
-            if child is not None:
-                child.cancel()
+        if self._launch_query is not None:
+            self._launch_query.cancel()
 
     @work(thread=True, group="warm-up", exit_on_error=False, description="Opening the repository")
     def warm_up(self) -> None:
@@ -193,14 +190,6 @@ class SpectuiApp(OrderedKeysApp):
             query.cancel()
             return None
         return query
-
-    def take_collection_list(self):
-        """The launch's collection listing process when it lists this repository (once), else None."""
-        listing, self._collection_list = self._collection_list, None
-        if listing is not None and listing.repo != self.repo:
-            listing.cancel()
-            return None
-        return listing
 
     def take_saved_list(self, selection):
         """(table, saved at, display) of the list saved by the last launch for `selection` (once), else None."""

@@ -30,7 +30,9 @@ def load_saved(repo: str) -> tuple[list[CollectionSummary], dt.datetime] | None:
         saved = json.loads(path.read_text())
         if saved.get("format") != FORMAT or saved.get("repo") != repo_place(repo):
             raise ValueError("another format or repository")
-        return from_rows(saved["collections"]), dt.datetime.fromtimestamp(path.stat().st_mtime)
+        entries = [CollectionSummary(name, kind, tuple(children), doc=doc)
+                   for name, kind, children, doc in saved["collections"]]
+        return entries, dt.datetime.fromtimestamp(path.stat().st_mtime)
     except FileNotFoundError:
         return None
     except Exception:
@@ -44,19 +46,10 @@ def save(repo: str, entries: list[CollectionSummary]) -> None:
 
     path = cache_file(repo)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"format": FORMAT, "repo": repo_place(repo), "collections": as_rows(entries)})
+    text = json.dumps({"format": FORMAT, "repo": repo_place(repo), "collections": [
+        (entry.name, entry.type, list(entry.children), entry.doc) for entry in entries]})
     with atomic_path(path) as tmp:
         tmp.write_text(text)
     saved = sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in saved[KEEP:]:
         old.unlink(missing_ok=True)
-
-
-def as_rows(entries: list[CollectionSummary]) -> list[tuple]:
-    """The collections as JSON-ready rows: name, type, chain children, doc."""
-    return [(entry.name, entry.type, list(entry.children), entry.doc) for entry in entries]
-
-
-def from_rows(rows: list) -> list[CollectionSummary]:
-    """The collections back from `as_rows`' rows."""
-    return [CollectionSummary(name, kind, tuple(children), doc=doc) for name, kind, children, doc in rows]

@@ -15,8 +15,7 @@ def launch_app(*, repo: str | None, collection: str | None, run_name: str | None
     """Open the app on the given or configured repository; the first run with none builds the demo.
 
     Opened on Exposures (with a collection or a run), the exposure query starts at once in a process of its own,
-    and the list saved by the last launch is read in a thread while the app is imported, to be in its first frame;
-    opened on Collections, the collection listing starts at once in a process of its own.
+    and the list saved by the last launch is read in a thread while the app is imported, to be in its first frame.
     """
     if run_name:
         from .analysis import repo_and_collection
@@ -27,26 +26,21 @@ def launch_app(*, repo: str | None, collection: str | None, run_name: str | None
     problem = local_repo_problem(repo_path)
     if problem:
         raise RepoNotFound(problem)
-    query = saved = listing = None
+    query = saved = None
     if collection or run_name:
         from spectui.core.butler.exposure_process import ExposureQueryProcess
 
         query = ExposureQueryProcess(repo_path)
         saved = SavedListReader(repo_path)
-    else:
-        from spectui.core.butler.collection_process import CollectionListProcess
-
-        listing = CollectionListProcess(repo_path)
     try:
         from ..app import SpectuiApp
 
         app = SpectuiApp(repo=repo_path, collection=collection, run_name=run_name, theme_name=theme,
-                         launch_query=query, saved_list=saved, collection_list=listing)
+                         launch_query=query, saved_list=saved)
         app.run(mouse=mouse)
     finally:
-        for child in (query, listing):
-            if child is not None:
-                child.cancel()
+        if query is not None:
+            query.cancel()
 
 
 def repo_or_demo(repo: str | None) -> str:

@@ -108,8 +108,7 @@ class CollectionsScreen(SpectuiScreen):
                         exit_on_error=False, description="Reading the collections")
 
     def _read_everything(self) -> None:
-        """The list saved last time at once (when this screen has none yet), then the Butler's, saved for next time
-        (by the launch's listing process, when it started one)."""
+        """The list saved last time at once (when this screen has none yet), then the Butler's, saved for next time."""
         from spectui.core.analysis.runs import load_runs
         from spectui.core.butler import collection_cache
         from spectui.core.butler.collection_list import list_collections
@@ -123,10 +122,6 @@ class CollectionsScreen(SpectuiScreen):
         saved = collection_cache.load_saved(repo) if self.everything is None else None
         if saved is not None:
             self.deliver(self._have_everything, saved[0], runs, saved[1])
-        listing = self.app.take_collection_list()
-        if listing is not None:
-            self.deliver(self._have_everything, listing.result(), runs)
-            return
         with self.app.butler() as butler:
             everything = list_collections(butler)
         self.deliver(self._have_everything, everything, runs)

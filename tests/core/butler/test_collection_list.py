@@ -91,23 +91,3 @@ def test_thirty_thousand_collections_are_listed_and_searched(demo_repo, tmp_path
     assert len(mine) == 100 + 2 and all(c.name.startswith("u/user005/") for c in mine)
     chain = next(c for c in mine if c.name == "u/user005/chain_000005")
     assert chain.type == "CHAINED" and chain.children == ("u/user010/run_000010", "u/user011/run_000011")
-
-
-@pytest.mark.both_registries
-def test_the_listing_process_answers_as_the_butler_does_and_saves_the_list(demo_repo, butler):
-    from spectui.core.butler import collection_cache
-    from spectui.core.butler.collection_process import CollectionListProcess
-
-    collection_cache.cache_file(str(demo_repo)).unlink(missing_ok=True)
-    listing = CollectionListProcess(str(demo_repo))
-    assert listing.result() == list_collections(butler)
-    assert listing.process.wait(60) == 0
-    assert collection_cache.load_saved(str(demo_repo))[0] == list_collections(butler)
-
-
-def test_the_listing_process_reports_a_spectui_error_by_kind_and_line(tmp_path):
-    from spectui.core.butler.collection_process import CollectionListProcess
-    from spectui.core.errors import RepoNotFound
-
-    with pytest.raises(RepoNotFound, match="no Butler repository at"):
-        CollectionListProcess(str(tmp_path / "nowhere")).result()
