@@ -18,9 +18,8 @@ from textual._compositor import CompositorUpdate
 from tui_support import config_dir, notifications, screen_text, shared_butler, wait_for  # noqa: F401  (autouse fixtures)
 
 from spectui.core.butler import exposure_cache
-from spectui.core.butler.exposure_process import ExposureQueryProcess
+from spectui.core.butler.exposure_process import BACKGROUND_NICENESS, ExposureQueryProcess
 from spectui.core.butler.exposures import ExposureSelection
-from spectui.core.child_query import BACKGROUND_NICENESS
 from spectui.core.errors import BadQuery, Cancelled, RepoNotFound
 from spectui.tui.app import SpectuiApp
 from spectui.tui.cli.launch import SavedListReader
