@@ -223,7 +223,7 @@ async def test_a_second_launch_shows_the_saved_list_until_the_butler_answers(dem
         await_answer.set()
         await wait_for(pilot, lambda: "reading again" not in screen_text(app))
         assert names(screen) == first[:-1]
-    assert [c.name for c in collection_cache.load_saved(str(demo_repo))[0]] == first[:-1]
+        await wait_for(pilot, lambda: [c.name for c in collection_cache.load_saved(str(demo_repo))[0]] == first[:-1])
 
 
 def test_an_unreadable_saved_collection_list_is_dropped(demo_repo):
