@@ -174,7 +174,7 @@ SHOW_SAVED = textwrap.dedent("""
 """)
 
 
-async def test_escape_before_the_saved_list_is_ready_still_leaves_it_to_work_on(demo_repo, science, monkeypatch):
+async def test_escape_before_the_saved_list_is_ready_still_leaves_it_to_work_on_and_keys_typed_wait_for_it(demo_repo, science, monkeypatch):
     from spectui.tui.screens.exposures import ExposuresScreen
 
     exposure_cache.save(str(demo_repo), ExposureSelection(), science)
@@ -191,12 +191,11 @@ async def test_escape_before_the_saved_list_is_ready_still_leaves_it_to_work_on(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "table", None) is not None)
         assert app.screen.view is None
-        await pilot.press("escape")
+        await pilot.press("escape", "s")
         assert "Query cancelled; the table shows the list saved earlier." in notifications(app)
         escaped.set()
-        await wait_for(pilot, lambda: app.screen.view is not None)
-        await pilot.press("s")
-        assert app.screen.view.total_count == len(science) and app.screen.view.selected_count == 1
+        await wait_for(pilot, lambda: app.screen.view is not None and app.screen.view.selected_count == 1)
+        assert app.screen.view.total_count == len(science)
 
 
 def test_the_saved_list_shows_before_the_butler_or_pandas_is_imported(demo_repo, science):

@@ -76,7 +76,8 @@ class ExposuresScreen(TableScreen):
 
     @property
     def view_coming(self) -> bool:
-        return self.loading_selection is not None
+        """A query runs, or rows are on screen before their view (which always follows them, even after Escape)."""
+        return self.loading_selection is not None or (self.view is None and self.table is not None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "query":
@@ -144,15 +145,16 @@ class ExposuresScreen(TableScreen):
     def _present(self, selection: ExposureSelection, table, saved_at, frame=None) -> None:
         """From the worker: draw `table` at once when nothing is shown yet, then make it the view (pandas).
 
-        A saved list (with `saved_at`) is delivered even once the query is cancelled.
+        A saved list (with `saved_at`), and rows when none are shown yet, are delivered even once the query is
+        cancelled: rows drawn always get their view.
         """
         display = ArrowDisplay(table)
-        saved = saved_at is not None
+        keep = saved_at is not None or self.view is None
         if self.view is None:
-            self.deliver(self._show_rows, display, saved_at, cancelled_too=saved)
+            self.deliver(self._show_rows, display, saved_at, cancelled_too=True)
             self._wait_for_paint()
         frame = table.to_pandas() if frame is None else frame
-        self.deliver(self._loaded, selection, frame, display, saved_at, cancelled_too=saved)
+        self.deliver(self._loaded, selection, frame, display, saved_at, cancelled_too=keep)
 
     def _wait_for_paint(self) -> None:
         """From the worker: wait (a while) for the frame that shows what was delivered so far."""
