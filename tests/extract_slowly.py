@@ -6,18 +6,26 @@ read slowly too.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+
+from extract_support import HOLD_ENV
 
 from spectui.core.extraction import extract as extract_module
 from spectui.core.extraction.extract_rows import extract_chunk
 
 SECONDS_PER_VISIT = 0.03
+chunks_read = 0
 
 
 def slow_extract_chunk(units, expected):
-    """The real chunk reader, after a pause proportional to the chunk's size."""
+    """The real chunk reader, after a pause proportional to the chunk's size (and while the hold file exists)."""
+    global chunks_read
     time.sleep(SECONDS_PER_VISIT * len(units))
+    while chunks_read and os.path.exists(os.environ.get(HOLD_ENV, "")):
+        time.sleep(0.05)
+    chunks_read += 1
     return extract_chunk(units, expected)
 
 

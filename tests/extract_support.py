@@ -14,6 +14,8 @@ from astropy.io import fits
 
 TESTS = Path(__file__).resolve().parent
 SLOW_CLI = TESTS / "extract_slowly.py"
+HOLD_ENV = "SPECTUI_TEST_HOLD"
+"""Names a file whose existence holds the slow extraction's workers after their first chunk."""
 SPECTUI = Path(sys.executable).with_name("spectui")
 RUN_320 = "u/dagoret/auxtel_run_20251022_w_2025_42_spectractorv32_all_main_data_gains_holoallfilt_a"
 RUN_302 = "u/jneveu/auxtel_atmosphere_202501_v3.0.2_fixA1_RobustFit"

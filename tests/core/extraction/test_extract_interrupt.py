@@ -16,7 +16,7 @@ import pandas as pd
 import psutil
 import pyarrow as pa
 import pytest
-from extract_support import RUN_320, SLOW_CLI, SPECTUI
+from extract_support import HOLD_ENV, RUN_320, SLOW_CLI, SPECTUI
 
 from spectui.core.errors import Cancelled, OutputError
 from spectui.core.extraction import extract as extract_module
@@ -28,11 +28,13 @@ def uninterrupted(demo_repo):
     return extract(demo_repo, RUN_320).frame
 
 
-def start_slow_extraction(repo: Path, output: Path, workers: int) -> subprocess.Popen:
+def start_slow_extraction(repo: Path, output: Path, workers: int, hold: Path | None = None) -> subprocess.Popen:
+    """The extraction with slow reads; while `hold` exists, each worker stops after its first chunk."""
     command = [sys.executable, str(SLOW_CLI), "extract", "--repo", str(repo), "--collection", RUN_320,
                "-o", str(output), "--workers", str(workers)]
+    env = {**os.environ, HOLD_ENV: str(hold)} if hold is not None else None
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
 
 
 def wait_for_saved_parts(output: Path, process: subprocess.Popen, count: int = 1, timeout: float = 60):
@@ -191,8 +193,9 @@ def test_cancelling_is_prompt_when_files_are_slow_to_read(demo_repo, tmp_path, m
 
 def test_a_second_extraction_to_the_same_output_is_refused_while_the_first_runs(demo_repo, tmp_path,
                                                                                uninterrupted):
-    output = tmp_path / "results.parquet"
-    first = start_slow_extraction(demo_repo, output, workers=1)
+    output, hold = tmp_path / "results.parquet", tmp_path / "hold"
+    hold.touch()
+    first = start_slow_extraction(demo_repo, output, workers=1, hold=hold)
     try:
         wait_for_saved_parts(output, first, count=1)
         second = resume(demo_repo, output)
