@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from analysis_support import label_text
 from tui_support import config_dir, screen_text, settle, wait_for  # noqa: F401  (autouse fixtures)
 
 from spectui.core.demo.build import LATEST_CHAIN, RUNS
@@ -53,11 +54,6 @@ def visits_with_a_spectrum(demo_manifest) -> set[int]:
     runs = demo_manifest["runs"]
     return {visit for name in (RUNS[-1].chain, RUNS[-2].name)
             for kind in ("ok", "partial", "corrupt") for visit in runs[name][kind]}
-
-
-def label_text(screen, selector: str) -> str:
-    """The text a label shows."""
-    return str(screen.query_one(selector).render())
 
 
 async def extract_through_the_server(pilot, monkeypatch):
