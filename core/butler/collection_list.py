@@ -8,18 +8,58 @@ from collections.abc import Iterable, Sequence
 
 from .collection_search import search_pattern
 from .collections import PATTERN_HINT, CollectionSummary, checked_patterns, is_hidden_type
-from .repo import butler_errors
+from .remote import is_remote
+from .repo import butler_errors, registry_unavailable
 
 CROWDED = 5000
 """Above this many collections, a search starts on the user's own (`u/$USER/*`)."""
 
 
 def list_collections(butler) -> list[CollectionSummary]:
-    """Every collection, sorted by name, with its type, chain children and doc, in one registry query."""
+    """Every collection, sorted by name, with its type, chain children and doc.
+
+    Read straight from the registry's two collection tables where the Butler is local: a sixth of the time of
+    `query_info` on 30,000 collections. Those tables are private to the Butler, so whatever goes wrong reading
+    them (but an unavailable registry, which the public path would meet too) goes the public way.
+    """
     with butler_errors("collection list", PATTERN_HINT):
-        infos = butler.collections.query_info("*", include_summary=False, include_doc=True)
-        return sorted((CollectionSummary(name=info.name, type=info.type.name, children=tuple(info.children or ()),
-                                         doc=info.doc or "") for info in infos), key=lambda c: c.name)
+        listed = None if is_remote(butler) else _from_tables(butler)
+        if listed is None:
+            infos = butler.collections.query_info("*", include_summary=False, include_doc=True)
+            listed = [CollectionSummary(name=info.name, type=info.type.name, children=tuple(info.children or ()),
+                                        doc=info.doc or "") for info in infos]
+        return sorted(listed, key=lambda c: c.name)
+
+
+def _from_tables(butler) -> list[CollectionSummary] | None:
+    """The collections read from the registry's tables; None when reading them fails but for an unavailable
+    registry."""
+    try:
+        return _read_tables(butler)
+    except Exception as exc:
+        if registry_unavailable(exc) is not None:
+            raise
+        return None
+
+
+def _read_tables(butler) -> list[CollectionSummary]:
+    """One query of the collection table and one of the chains, in the order of each chain."""
+    import sqlalchemy
+    from lsst.daf.butler import CollectionType
+
+    manager = butler._registry._managers.collections
+    tables, key = manager._tables, manager._collectionIdName
+    with manager._db.query(sqlalchemy.select(tables.collection)) as result:
+        rows = result.mappings().fetchall()
+    chain = tables.collection_chain
+    with manager._db.query(sqlalchemy.select(chain).order_by(chain.c.parent, chain.c.position)) as result:
+        links = result.mappings().fetchall()
+    names = {row[key]: row["name"] for row in rows}
+    children: dict = {}
+    for link in links:
+        children.setdefault(link["parent"], []).append(names[link["child"]])
+    return [CollectionSummary(name=row["name"], type=CollectionType(row["type"]).name,
+                              children=tuple(children.get(row[key], ())), doc=row["doc"] or "") for row in rows]
 
 
 def add_dataset_types(butler, entries: Iterable[CollectionSummary]) -> list[CollectionSummary]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sqlite3
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import exc as sql
 
 from spectui.core.butler.collection_list import (
     CROWDED,
@@ -17,7 +21,7 @@ from spectui.core.butler.collections import SPECTRACTOR_TYPES, CollectionSummary
 from spectui.core.butler.repo import open_repo
 from spectui.core.demo.build import LATEST_CHAIN, RUNS
 from spectui.core.demo.crowd import crowd_collections
-from spectui.core.errors import BadQuery
+from spectui.core.errors import BadQuery, RegistryUnavailable
 
 
 @pytest.mark.both_registries
@@ -27,6 +31,99 @@ def test_the_list_is_what_the_butler_search_finds(butler):
     assert [(c.name, c.type, c.children, c.doc) for c in listed] == \
         [(c.name, c.type, c.children, c.doc) for c in searched]
     assert not any(c.dataset_types for c in listed)
+
+
+@pytest.fixture
+def public_listings(butler, monkeypatch) -> list[object]:
+    """The patterns the Butler's public collection listing is asked for, recorded as the tests list."""
+    asked: list[object] = []
+    kind = type(butler.collections)
+    real = kind.query_info
+
+    def recorded(self, expression, *args, **kwargs):
+        asked.append(expression)
+        return real(self, expression, *args, **kwargs)
+
+    monkeypatch.setattr(kind, "query_info", recorded)
+    return asked
+
+
+def public_list(butler) -> list[CollectionSummary]:
+    """Every collection as the Butler's public listing gives it, sorted by name."""
+    infos = butler.collections.query_info("*", include_summary=False, include_doc=True)
+    return sorted((CollectionSummary(info.name, info.type.name, tuple(info.children or ()), doc=info.doc or "")
+                   for info in infos), key=lambda c: c.name)
+
+
+def refusing(error: Exception):
+    """The registry's first query (the shortcut's) fails with `error`; later ones run."""
+    def query(real):
+        calls = []
+
+        def once(*args, **kwargs):
+            calls.append(args)
+            if len(calls) == 1:
+                raise error
+            return real(*args, **kwargs)
+        return once
+    return query
+
+
+def rewriting(change):
+    """The registry's first query (the shortcut's) answers rows changed by `change`; later ones run as they are."""
+    def query(real):
+        calls = []
+
+        @contextlib.contextmanager
+        def once(*args, **kwargs):
+            calls.append(args)
+            with real(*args, **kwargs) as result:
+                if len(calls) > 1:
+                    yield result
+                    return
+                rows = [change(dict(row)) for row in result.mappings().fetchall()]
+                yield SimpleNamespace(mappings=lambda: SimpleNamespace(fetchall=lambda: rows))
+        return once
+    return query
+
+
+BROKEN_SHORTCUTS = {
+    "refused SQL": ("_db.query", refusing(sql.ProgrammingError("SELECT name FROM collection", {},
+                                                              sqlite3.OperationalError("no such column: name")))),
+    "renamed column": ("_db.query", rewriting(lambda row: {"collection_name" if key == "name" else key: row[key]
+                                                           for key in row})),
+    "new collection type": ("_db.query", rewriting(lambda row: {**row, "type": 99})),
+    "anything else": ("_db.query", refusing(RuntimeError("the registry changed"))),
+}
+
+
+@pytest.mark.both_registries
+def test_the_list_is_read_from_the_registry_tables_as_the_butler_lists_it(butler, public_listings):
+    listed = list_collections(butler)
+    assert public_listings == []
+    assert listed == public_list(butler)
+    assert any(c.children for c in listed) and any(c.doc for c in listed)
+
+
+@pytest.mark.both_registries
+@pytest.mark.parametrize("broken", BROKEN_SHORTCUTS.values(), ids=BROKEN_SHORTCUTS.keys())
+def test_a_failing_shortcut_lists_the_same_through_the_butler(butler, public_listings, monkeypatch, broken):
+    shortcut = list_collections(butler)
+    where, change = broken
+    manager = butler._registry._managers.collections
+    owner, name = (manager._db, "query") if where == "_db.query" else (manager, where)
+    monkeypatch.setattr(owner, name, change(getattr(owner, name)))
+    assert list_collections(butler) == shortcut
+    assert public_listings == ["*"]
+
+
+def test_an_unavailable_registry_met_by_the_shortcut_is_reported(butler, public_listings, monkeypatch):
+    locked = sql.OperationalError("SELECT name FROM collection", {}, sqlite3.OperationalError("database is locked"))
+    database = butler._registry._managers.collections._db
+    monkeypatch.setattr(database, "query", refusing(locked)(database.query))
+    with pytest.raises(RegistryUnavailable, match="registry cannot be read .*database is locked"):
+        list_collections(butler)
+    assert public_listings == []
 
 
 @pytest.mark.both_registries
