@@ -336,7 +336,7 @@ def _binned(present, column: str, bins: int, kind: str) -> tuple[list[str], list
     if kind == "time":
         nanoseconds = pd.to_datetime(present, utc=True).astype("int64").to_numpy()
         edges = np.linspace(nanoseconds.min(), nanoseconds.max(), bins + 1).astype("int64")
-        edges[-1] = nanoseconds.max()
+        edges[0], edges[-1] = nanoseconds.min(), nanoseconds.max()
         inner = np.searchsorted(edges, nanoseconds, side="right") - 1
         counts = np.bincount(np.minimum(inner, bins - 1), minlength=bins)
         stamps = [pd.Timestamp(int(e), tz="UTC").isoformat() for e in edges]

@@ -186,6 +186,15 @@ def test_each_frequency_row_filters_to_exactly_its_count(frame, column):
         assert narrowed.row_count == count, condition
 
 
+def test_times_whose_first_is_not_a_whole_float_are_binned_from_it():
+    first = pd.Timestamp("2025-01-01", tz="UTC") + pd.Timedelta(200, "ns")
+    assert float(first.value) > first.value
+    times = pd.Series([first + pd.Timedelta(minutes=i) for i in range(60)], name="DATE-OBS")
+    freq = TableView(pd.DataFrame({"id": range(60), "DATE-OBS": times})).frequency("DATE-OBS")
+    assert freq.binned and sum(freq.counts) == 60
+    assert freq.labels[0].startswith("2025-01-01T00:00:00 – ")
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=12))
 def test_condition_for_any_text_selects_exactly_that_value(text):
