@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BadInput
+from .paths import user_path
 
 
 def config_dir() -> Path:
     """The spectui configuration directory (SPECTUI_CONFIG_DIR overrides the platform default)."""
     override = os.environ.get("SPECTUI_CONFIG_DIR")
     if override:
-        return Path(override).expanduser()
+        return user_path(override)
     import platformdirs
 
     return platformdirs.user_config_path("spectui")

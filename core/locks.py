@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError
+from .paths import user_path
 
 
 def lock_path(path: str | os.PathLike) -> Path:
     """The hidden lock file that guards an output path."""
-    target = Path(path).expanduser()
+    target = user_path(path)
     return target.with_name(f".{target.name}.spectui-lock")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput
+from ..paths import user_path
 from ..tables.column_notes import EXPOSURE_COLUMNS, HEADER_KEYS, describe_column
 from .cut_ranges import Ranges, check_ranges, notebook_column, spectui_column
 
@@ -34,7 +35,7 @@ def default_cut_name(path: str | os.PathLike) -> str:
 
 def read_cut_file(path: str | os.PathLike) -> dict:
     """The JSON object of a team cut file, as written; a missing, unreadable or non-JSON file is one BadInput."""
-    source = Path(path).expanduser()
+    source = user_path(path)
     try:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -98,7 +99,7 @@ def write_cut_file(ranges: Ranges, path: str | os.PathLike, *, notebook_names: b
     """Write ranges as a team cut file, atomically."""
     from ..tables.table_io import atomic_path
 
-    target = Path(path).expanduser()
+    target = user_path(path)
     with atomic_path(target) as tmp:
         tmp.write_text(json.dumps(cut_file_data(ranges, notebook_names=notebook_names), indent=2) + "\n",
                        encoding="utf-8")

@@ -7,9 +7,9 @@ exposure's `ex_time_start` (UTC start) stay separate columns.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ..errors import BadInput
+from ..paths import user_path
 from ..tables.column_notes import HEADER_KEYS, split_fit
 
 PREFIX = "ex_"
@@ -31,7 +31,7 @@ def merge_files(first: str | os.PathLike, second: str | os.PathLike, how: str = 
     """
     from ..tables.table_io import read_table
 
-    if Path(first).expanduser().resolve() == Path(second).expanduser().resolve():
+    if user_path(first).resolve() == user_path(second).resolve():
         raise BadInput(f"{first} is given twice: {WHAT_MERGE_TAKES}.")
     results, exposures, swapped = arrange(read_table(first, trust_pickle=trust_pickle),
                                           read_table(second, trust_pickle=trust_pickle))

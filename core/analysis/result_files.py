@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from ..extraction.checkpoint import PART_GLOB, Checkpoint, checkpoint_dir
+from ..paths import user_path
 from .runs import load_runs
 
 SUFFIX = ".parquet"
@@ -33,7 +34,7 @@ def proposed_output(collection: str, run_name: str | None = None,
     if run_name:
         run = load_runs().get(run_name)
         if run is not None and run.files.get("extracted"):
-            return Path(run.files["extracted"]).expanduser()
+            return user_path(run.files["extracted"])
     return Path(directory or Path.cwd()) / file_name_for(collection)
 
 
@@ -67,7 +68,7 @@ def read_cached(path: str | os.PathLike):
     """A results table read from disk, or the copy read before if the file is unchanged (do not modify it)."""
     from ..tables.table_io import read_table
 
-    source = Path(path).expanduser().absolute()
+    source = user_path(path).absolute()
     try:
         stamp = (source.stat().st_mtime_ns, source.stat().st_size)
     except OSError:

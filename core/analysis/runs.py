@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import BadInput
+from ..paths import user_path
 from .named_files import NamedFile, check_name
 
 FILE_KINDS = ("extracted", "merged", "missing")
@@ -117,7 +118,7 @@ class _Entry:
 
 def read_parameters(path: str | os.PathLike) -> ImportReport:
     """Read a BUTLER00_parameters.py without running it and sort its runs into sound and broken ones."""
-    source = Path(path).expanduser()
+    source = user_path(path)
     try:
         tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
     except FileNotFoundError:
@@ -251,7 +252,7 @@ def _build_run(name: str, values: dict[str, dict], base: Path, problems: list[st
     for kind in FILE_KINDS:
         path = values.get(kind, {}).get(name)
         if isinstance(path, str) and path.strip() and path.strip() != "None":
-            files[kind] = os.path.normpath(base / Path(path.strip()).expanduser())
+            files[kind] = os.path.normpath(base / user_path(path.strip()))
     if collection is not None and not isinstance(collection, str):
         return f"its collection is not text ({collection!r})"
     collection = (collection or "").strip()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+from ..paths import user_path
 
 WILDCARDS = "*?"
 
@@ -21,5 +22,5 @@ def same_repo(run_repo: str, repo: str) -> bool:
     if run_repo == repo:
         return True
     if os.sep in run_repo or os.sep in repo:
-        return Path(run_repo).expanduser().resolve() == Path(repo).expanduser().resolve()
+        return user_path(run_repo).resolve() == user_path(repo).resolve()
     return False

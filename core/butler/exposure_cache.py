@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+from ..paths import user_path
 from .exposures import ExposureSelection
 
 KEEP = 8
@@ -29,7 +30,7 @@ def repo_place(repo: str) -> str:
     """The repository as a saved list names it: a resolved path, or the URL or label as given."""
     if "://" in repo:
         return repo
-    return str(Path(repo).expanduser().resolve()) if os.sep in repo or Path(repo).exists() else repo
+    return str(user_path(repo).resolve()) if os.sep in repo or Path(repo).exists() else repo
 
 
 def cache_file(repo: str, selection: ExposureSelection) -> Path:

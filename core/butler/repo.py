@@ -18,6 +18,7 @@ from ..errors import (
     UnknownCollection,
     UnknownDatasetType,
 )
+from ..paths import user_path
 from .remote import is_remote, not_found_url, remote_problem, server_url
 
 INSTRUMENT = "LATISS"
@@ -84,7 +85,7 @@ def local_repo_problem(name: str) -> str | None:
     """
     if "://" in name or os.sep not in name:
         return None
-    path = Path(name).expanduser()
+    path = user_path(name)
     if path.is_dir() and not (path / "butler.yaml").exists() or \
             not path.exists() and not os.environ.get("DAF_BUTLER_REPOSITORY_INDEX"):
         return _path_message(name)
@@ -177,7 +178,7 @@ def refuse_inside_repository(outputs, roots: list[str]) -> None:
     for output in outputs:
         if output is None or str(output) == "-":
             continue
-        target = Path(output).expanduser().absolute()
+        target = user_path(output).absolute()
         for root in map(ResourcePath, roots):
             repository = Path(root.ospath).absolute() if root.isLocal else None
             if repository is not None and (target == repository or repository in target.parents):

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import BadInput, OutputError
+from ..paths import user_path
 from .observations import BANDS, Exposure, Night, make_nights
 from .payloads import (
     SPECTRUM_LABELS,
@@ -105,7 +106,7 @@ def build_demo(path: Path, *, nights: int = 8, seed: int = 1, force: bool = Fals
     Its registry is a SQLite file inside it, unless `registry` names a database (PostgreSQL, as at USDF).
     """
     say = progress or (lambda _message: None)
-    path = Path(path).expanduser().absolute()
+    path = user_path(path).absolute()
     if nights < 1:
         raise BadInput(f"--nights must be at least 1 (got {nights}).")
     if path.exists() and not path.is_dir():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import BadInput, OutputError
 from ..locks import exclusive_lock
+from ..paths import user_path
 from ..tables.table_io import atomic_path
 
 IDENTITY = "extraction.json"
@@ -26,7 +27,7 @@ PARTIAL_GLOB = ".*.part"
 
 def checkpoint_dir(output: str | os.PathLike) -> Path:
     """Where the checkpoint of an extraction writing `output` lives: a hidden directory beside it."""
-    target = Path(output).expanduser().absolute()
+    target = user_path(output).absolute()
     return target.parent / f".{target.name}.checkpoint"
 
 

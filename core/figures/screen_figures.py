@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..analysis.plot_data import Series, night_days, night_ticks
+from ..paths import user_path
 from ..tables.views import default_export_path
 from .files import check_figure_path, group_style, new_figure, title_of, write_figure
 from .spec import FigureSpec, PointsFigure, axis_label, figure_data
@@ -43,8 +44,8 @@ def figure_stem(spec: FigureSpec, view: str = "") -> str:
 
 def side_label(name: str, path: str | os.PathLike) -> str:
     """How a compared run is named on a figure: its results file's name, or the run's name with its file's."""
-    file = Path(path).expanduser()
-    if Path(name).expanduser() == file or file.name.startswith(name):
+    file = user_path(path)
+    if user_path(name) == file or file.name.startswith(name):
         return file.name
     return f"{name} ({file.name})"
 

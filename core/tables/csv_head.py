@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..paths import user_path
 from .table_shape import CSV_BLOCK_BYTES, FIRST_ROWS, ROW_KEY, kept_columns, unique_names
 
 NULL_TOKENS = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
@@ -33,7 +34,7 @@ class CsvHead:
 
 def read_csv_head(path: str | os.PathLike, first_rows: int = FIRST_ROWS) -> CsvHead | None:
     """The first rows of a `.csv` file, or None when it is missing, something else, or not sure to read alike."""
-    source = Path(path).expanduser()
+    source = user_path(path)
     if not source.name.lower().endswith(".csv"):
         return None
     try:

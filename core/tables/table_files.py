@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..errors import BadInput
+from ..paths import user_path
 from .column_types import typed_table
 from .csv_head import CsvHead
 from .table_io import load_record_array, table_format
@@ -64,7 +65,7 @@ class TableFile:
 def open_table_file(path: str | os.PathLike, *, trust_pickle: bool = False,
                     first_rows: int = FIRST_ROWS) -> TableFile:
     """Open a results file; of a big parquet or CSV file only the first rows are read now (see read_all)."""
-    source = Path(path).expanduser()
+    source = user_path(path)
     if not source.is_file():
         raise BadInput(f"no such file: {source}." if not source.exists() else f"{source} is not a file.")
     fmt = table_format(source, allowed=READ_FORMATS)

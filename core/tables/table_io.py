@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import BadInput, OutputError
 from ..locks import output_lock
+from ..paths import user_path
 
 PART_TOKEN_BYTES = 6
 PART_NAME = re.compile(rf"[0-9a-f]{{{2 * PART_TOKEN_BYTES}}}\.part")
@@ -34,7 +35,7 @@ def table_format(path: str | os.PathLike, *, allowed=WRITE_FORMATS) -> str:
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary path beside `path`, flushed to disk and renamed onto it only when the block succeeds."""
-    target = Path(path).expanduser()
+    target = user_path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {target}: directory {parent} does not exist.")
@@ -88,7 +89,7 @@ def write_table(frame, path: str | os.PathLike, *, fmt: str | None = None) -> Pa
         "npy": lambda f, p: _write_npy(f, p, gzip),
     }
     with output_lock(path):
-        _remove_abandoned_parts(Path(path).expanduser())
+        _remove_abandoned_parts(user_path(path))
         with atomic_path(path) as tmp:
             writers[fmt](frame, tmp)
     return Path(path)
@@ -145,7 +146,7 @@ def read_table(path: str | os.PathLike, *, trust_pickle: bool = False):
     """Read a results table as a DataFrame; pickled .npy files only when `trust_pickle` is set."""
     import pandas as pd
 
-    source = Path(path).expanduser()
+    source = user_path(path)
     if not source.is_file():
         raise BadInput(f"no such file: {source}.")
     fmt = table_format(source, allowed={".csv": "csv", ".json": "json", ".npy": "npy"})
@@ -209,7 +210,7 @@ def check_output_path(path: str | os.PathLike, *, allowed=WRITE_FORMATS) -> None
     if str(path) == "-":
         return
     table_format(path, allowed=allowed)
-    target = Path(path).expanduser()
+    target = user_path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {target}: directory {parent} does not exist.")

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import BadInput
+from ..paths import user_path
 
 MISSING_LABEL = "(missing)"
 BAR_EIGHTHS = " ▏▎▍▌▋▊█"
@@ -284,7 +285,7 @@ def write_export(frame, path: str | os.PathLike) -> Path:
     """Write an exported table atomically in the format of its extension; the absolute path written."""
     from .table_io import write_table
 
-    return write_table(frame, Path(path).expanduser()).resolve()
+    return write_table(frame, user_path(path)).resolve()
 
 
 def frequency(values, column: str, bins: int = 20, max_values: int = 50) -> Frequency:
@@ -429,7 +430,7 @@ def default_export_path(directory: str | os.PathLike, stem: str, suffix: str = "
 
     The name is always a plain file name in `directory`: separators and leading dots in `stem` are replaced.
     """
-    folder = Path(directory).expanduser()
+    folder = user_path(directory)
     stem = re.sub(r"[\\/\x00]+", "_", stem).lstrip(".") or "export"
     candidate = folder / f"{stem}{suffix}"
     number = 2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from spectui.core.paths import user_path
+
 from .options import (
     aligned_lines,
     check_run_agrees,
@@ -239,7 +241,7 @@ def runs_add(name: str, repo: str | None, collection: str | None, label: str, fi
         kind, sep, path = item.partition("=")
         if not sep or not kind.strip() or not path.strip():
             raise BadInput(f"--file takes KIND=PATH (got {item!r}).")
-        paths[kind.strip()] = os.path.abspath(os.path.expanduser(path.strip()))
+        paths[kind.strip()] = os.path.abspath(user_path(path.strip()))
     if not collection and not paths:
         raise BadInput("a run needs --collection or at least one --file.")
     run = Run(name, resolve_repo(repo) if collection else (repo or ""), collection or "", label, paths)

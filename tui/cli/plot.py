@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import click
 
+from spectui.core.paths import user_path
+
 from .options import (
     collection_option,
     repo_and_collection,
@@ -145,7 +147,6 @@ def registry_status(repo: str | None, collection: str | None, run_name: str | No
 def results_of_run(name: str, option: str):
     """The results file of a registered run, or of a collection (`<collection>.parquet` here), or the file NAME
     itself; else a BadInput."""
-    from pathlib import Path
 
     from spectui.core.analysis.result_files import file_name_for
     from spectui.core.analysis.run_sides import resolve_side
@@ -155,8 +156,8 @@ def results_of_run(name: str, option: str):
     side = resolve_side(name, "")
     if side.results is not None:
         return side.results
-    if Path(name).expanduser().is_file():
-        return Path(name).expanduser()
+    if user_path(name).is_file():
+        return user_path(name)
     if name.lower().endswith(TABLE_SUFFIXES):
         raise BadInput(f"no results file {name}.")
     if name in load_runs():

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from spectui.core.paths import user_path
+
 from .options import (
     aligned_lines,
     output_help,
@@ -35,7 +37,7 @@ def demo(path: Path | None, nights: int, seed: int, force: bool) -> None:
     """
     from spectui.core.demo.build import build_demo, default_demo_path, demo_summary, is_demo_repo
 
-    target = (path or default_demo_path()).expanduser().absolute()
+    target = user_path(path or default_demo_path()).absolute()
     if is_demo_repo(target) and not force:
         say(f"the demo repository is already at {target} ({demo_summary(target)}); --force rebuilds it.")
         click.echo(str(target))

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from spectui.core.errors import SpectuiError
+from spectui.core.paths import user_path
 from spectui.core.tables.views import default_export_path, plural
 
 from .confirm import ConfirmScreen
@@ -75,10 +76,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not text:
             self._problem("give a file name, e.g. exposures.csv")
             return
-        path = Path(text).expanduser()
-        if not path.is_absolute():
-            path = self.directory / path
         try:
+            path = self.directory / user_path(text)
             check_output_path(path)
         except SpectuiError as exc:
             self._problem(exc.message)

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
 from spectui.core.errors import BadInput, Cancelled, SpectuiError
+from spectui.core.paths import user_path
 from spectui.core.tables.views import plural
 
 from ..dialogs.confirm import ConfirmScreen
@@ -164,7 +165,7 @@ class ExtractionScreen(SpectuiScreen):
         text = self.query_one("#extract-output", Input).value.strip()
         if not text:
             raise BadInput("give an output file, e.g. results.parquet.")
-        output = Path(text).expanduser()
+        output = user_path(text)
         check_output_path(output)
         workers = self._workers()
         saved = saved_visits(output)

@@ -15,8 +15,9 @@ from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from spectui.core.analysis.plot_data import GROUPINGS, GroupedHistogram, Series
-from spectui.core.errors import BadInput
+from spectui.core.errors import BadInput, SpectuiError
 from spectui.core.figures.spec import FigureSpec, PointsFigure
+from spectui.core.paths import user_path
 from spectui.core.tables.table_shape import is_label_column
 
 from ..dialogs.pick import PickScreen
@@ -411,8 +412,12 @@ class HistogramScreen(SpectuiScreen):
     @on(PromptBar.Submitted)
     def _open_submitted(self, event: PromptBar.Submitted) -> None:
         self._close_prompt()
-        path = Path(event.value.strip()).expanduser()
         if not event.value.strip():
+            return
+        try:
+            path = user_path(event.value.strip())
+        except SpectuiError as exc:
+            self.app.report(exc)
             return
         self.follows_collection = False
         self._status(f"reading {path}…")

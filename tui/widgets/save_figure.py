@@ -9,6 +9,7 @@ from textual import on
 from textual.worker import Worker, WorkerState
 
 from spectui.core.errors import SpectuiError
+from spectui.core.paths import user_path
 
 from .prompt_bar import PromptBar
 
@@ -43,8 +44,8 @@ class SaveFigureBar(PromptBar):
         if not text:
             self._finish()
             return
-        path = Path(text).expanduser()
         try:
+            path = user_path(text)
             check_figure_path(path)
         except SpectuiError as exc:
             self._finish()

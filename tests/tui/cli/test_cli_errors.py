@@ -54,6 +54,14 @@ def test_mistyped_commands_are_one_line_too(args, message):
     assert_one_line_error(run(*args), message)
 
 
+@pytest.mark.parametrize("args", [["open", "~no_such_user_here/x.csv"],
+                                  ["exposures", "--repo", "REPO", "-o", "~no_such_user_here/x.csv"]])
+def test_the_home_of_an_unknown_user_is_one_line(args, demo_repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = [str(demo_repo) if arg == "REPO" else arg for arg in args]
+    assert_one_line_error(run(*args), "~no_such_user_here/ has no home folder")
+
+
 def test_missing_refuses_two_tables_on_stdout(demo_repo):
     assert_one_line_error(run("missing", "--repo", str(demo_repo), "-c", RUN, "-o", "-", "--summary", "-"),
                           "-o and --summary cannot both go to stdout")

@@ -262,6 +262,17 @@ async def test_export_dialog_rejects_an_unknown_format_and_escape_cancels(app, t
         assert app.screen is screen and not list(tmp_path.glob("out*"))
 
 
+async def test_export_to_the_home_of_an_unknown_user_is_refused_in_the_dialog(app, tmp_path):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_exposures(pilot)
+        await pilot.press("ctrl+e", "ctrl+u", *"~no_such_user_here/out.csv", "enter")
+        assert isinstance(app.screen, ExportScreen)
+        assert "there is no user 'no_such_user_here' here" in screen_text(app)
+        await pilot.press("ctrl+u", *"out.csv", "enter")
+        await settle(pilot)
+        assert (tmp_path / "out.csv").is_file()
+
+
 async def test_y_copies_the_selected_ids_or_the_current_one(app, science):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_exposures(pilot)
