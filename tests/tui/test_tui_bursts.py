@@ -340,7 +340,7 @@ async def test_collections_search_typed_at_once(demo_repo):
     async def listed(pilot) -> None:
         await wait_for(pilot, lambda: pilot.app.screen.results)
 
-    expected = {"screen": "CollectionsScreen 'Collections'", "focused": "RowTable#collections",
+    expected = {"screen": "CollectionsScreen 'Collections'", "focused": "RowList#collections",
                 "typed": "auxtel", "searched": search_pattern("auxtel")}
     slow, fast = await slowly_then_at_once(repo_app(demo_repo), listed, ["slash", *typed("auxtel"), "enter"],
                                            search, expected)

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from spectui.core.analysis.runs import Run
@@ -20,12 +20,10 @@ from spectui.core.errors import SpectuiError
 from spectui.core.tables.views import plural
 
 from ..widgets.context_header import ContextHeader
-from ..widgets.row_table import RowTable
+from ..widgets.row_list import RowList
 from .base import SpectuiScreen
 
 COLUMNS = (" ", "type", "spectractor", "collection")
-MAX_SHOWN = 500
-"""Rows shown at most: typing narrows a longer list; each shown row costs about 0.1 ms per key typed."""
 DETAIL_DELAY = 0.2
 SUMMARY_ROWS = 60
 """Rows around the cursor whose dataset types are looked up (a screenful and more)."""
@@ -34,6 +32,11 @@ SUMMARY_ROWS = 60
 def holds_spectractor(summary: CollectionSummary) -> bool:
     """Whether the collection's summary lists Spectractor outputs (counted or not)."""
     return any(summary.dataset_types.get(t, 0) != 0 for t in SPECTRACTOR_TYPES)
+
+
+def run_label(run: Run) -> str:
+    """A registered run's name cell: its name and collection."""
+    return f"run: {run.name} → {run.collection or '(files only)'}"
 
 
 class CollectionsScreen(SpectuiScreen):
@@ -81,7 +84,7 @@ class CollectionsScreen(SpectuiScreen):
             yield Label(" collections matching ")
             yield Input("", placeholder="glob, e.g. u/dagoret/*  (empty: all)", id="pattern", compact=True)
         yield Label(" reading the collections…", id="collections-status", classes="status-line", markup=False)
-        yield RowTable(id="collections", cursor_type="row")
+        yield RowList(id="collections")
         yield Static("", id="collection-details")
         yield Footer(compact=True)
 
@@ -170,34 +173,40 @@ class CollectionsScreen(SpectuiScreen):
         runs = kept.runs(self.runs)
         self.matched = kept.apply(self.matched if kept.narrows(self._last_filter) else self.everything)
         self._last_filter = kept
-        self._show_results([*runs, *(self.summaries.get(c.name, c) for c in self.matched[:MAX_SHOWN])])
+        self._show_results([*runs, *self.matched])
 
     def _show_results(self, found: list[CollectionSummary | Run]) -> None:
+        """Show every result: the list draws only the rows in view."""
         self.results = found
-        self.query_one("#collections", RowTable).show_rows(list(COLUMNS), [self._cells(entry) for entry in found])
+        collections = [entry for entry in found if not isinstance(entry, Run)]
+        types = {COLUMNS[1], *(entry.type for entry in collections), *(["run"] if len(collections) < len(found) else [])}
+        widths = (1, max(map(len, types)), len(COLUMNS[2]),
+                  max((len(run_label(entry)) if isinstance(entry, Run) else len(entry.name) for entry in found),
+                      default=0))
+        self.query_one("#collections", RowList).show(COLUMNS, widths, len(found), self._cells)
         self._update_status()
         self._details_later()
 
-    def _cells(self, entry: CollectionSummary | Run) -> list[Text]:
+    def _cells(self, row: int) -> tuple[str, str, str, str]:
+        """The cells of result `row`: current mark, type, whether it holds Spectractor outputs ('…': not known yet),
+        name."""
+        entry = self.results[row]
         if isinstance(entry, Run):
             current = "•" if entry.name == self.app.run_name else ""
-            cells = (current, "run", "", f"run: {entry.name} → {entry.collection or '(files only)'}")
-        else:
-            current = "•" if entry.name == self.app.collection and not self.app.run_name else ""
-            known = entry.name in self.summaries
-            cells = (current, entry.type, ("yes" if holds_spectractor(entry) else "") if known else "…", entry.name)
-        return [Text(cell) for cell in cells]
+            return current, "run", "", run_label(entry)
+        current = "•" if entry.name == self.app.collection and not self.app.run_name else ""
+        known = self.summaries.get(entry.name)
+        return current, entry.type, ("yes" if holds_spectractor(known) else "") if known else "…", entry.name
 
     def _update_status(self) -> None:
         runs = sum(isinstance(entry, Run) for entry in self.results)
         count = len(self.matched)
         found = plural(count, "collection") + (f" and {plural(runs, 'run')}" if runs else "")
-        shown = f" (the first {MAX_SHOWN:,} shown: type to narrow)" if count > MAX_SHOWN else ""
         case = "" if not self.ignore_case else " (any case)"
         current = self.app.run_name and f"run {self.app.run_name}" or self.app.collection or "none"
         saved = f" (saved {self.saved_at:%Y-%m-%d %H:%M}, reading again…)" if self.saved_at else ""
         self.query_one("#collections-status", Label).update(
-            f" {found} match {self.pattern}{case}{shown} of {len(self.everything):,}{saved}  ·  current: {current}")
+            f" {found} match {self.pattern}{case} of {len(self.everything):,}{saved}  ·  current: {current}")
 
     def action_show_all(self) -> None:
         """Clear the search: every collection."""
@@ -210,7 +219,7 @@ class CollectionsScreen(SpectuiScreen):
 
     # Dataset types of the rows around the cursor, and details of the highlighted one, in workers
 
-    @on(DataTable.RowHighlighted, "#collections")
+    @on(RowList.Highlighted, "#collections")
     def _highlighted(self) -> None:
         self._details_later()
 
@@ -225,7 +234,7 @@ class CollectionsScreen(SpectuiScreen):
 
     def _read_summaries_near_cursor(self) -> None:
         """Look up the dataset types of the rows around the cursor not looked up yet (a newer look cancels it)."""
-        low = max(0, self.query_one("#collections", RowTable).cursor_row - SUMMARY_ROWS // 2)
+        low = max(0, self.query_one("#collections", RowList).cursor_row - SUMMARY_ROWS // 2)
         wanted = [entry for entry in self.results[low:low + SUMMARY_ROWS]
                   if isinstance(entry, CollectionSummary) and entry.name not in self.summaries]
         if wanted:
@@ -241,20 +250,16 @@ class CollectionsScreen(SpectuiScreen):
 
     def _have_summaries(self, found: list[CollectionSummary]) -> None:
         self.summaries.update((summary.name, summary) for summary in found)
-        table = self.query_one("#collections", RowTable)
-        for row, entry in enumerate(self.results):
-            if isinstance(entry, CollectionSummary) and entry.name in self.summaries and entry is not \
-                    self.summaries[entry.name]:
-                self.results[row] = self.summaries[entry.name]
-                table.update_cell_at((row, 2), self._cells(self.results[row])[2])
+        self.query_one("#collections", RowList).refresh()
 
     @property
     def highlighted(self) -> CollectionSummary | Run | None:
         """The collection or run under the cursor."""
-        table = self.query_one("#collections", RowTable)
+        table = self.query_one("#collections", RowList)
         if not self.results or table.cursor_row >= len(self.results):
             return None
-        return self.results[table.cursor_row]
+        entry = self.results[table.cursor_row]
+        return entry if isinstance(entry, Run) else self.summaries.get(entry.name, entry)
 
     def _count_highlighted(self) -> None:
         summary = self.highlighted
@@ -336,9 +341,7 @@ class CollectionsScreen(SpectuiScreen):
     def use(self, collection: str, run_name: str | None = None, *, open_exposures: bool = True) -> None:
         """Make `collection` (of the run `run_name`) current, mark it here, say so and (by default) open the exposures."""
         self.app.run_name, self.app.collection = run_name, collection
-        table = self.query_one("#collections", RowTable)
-        for row, other in enumerate(self.results):
-            table.update_cell_at((row, 0), self._cells(other)[0])
+        self.query_one("#collections", RowList).refresh()
         if self.everything is not None:
             self._update_status()
         what = f"run {run_name} ({collection})" if run_name else collection
@@ -352,7 +355,7 @@ class CollectionsScreen(SpectuiScreen):
 
     def action_focus_results(self) -> None:
         """Move from the search box to the results."""
-        self.query_one("#collections", RowTable).focus()
+        self.query_one("#collections", RowList).focus()
 
     def action_close(self) -> None:
         """Quit from here (the first screen)."""

@@ -14,7 +14,6 @@ from spectui.core.butler.collection_search import same_repo, search_pattern
 from spectui.core.butler.repo import open_repo
 from spectui.core.demo.crowd import crowd_collections
 from spectui.tui.app import SpectuiApp
-from spectui.tui.screens.collections import MAX_SHOWN
 
 
 def names(screen) -> list[str]:
@@ -183,8 +182,14 @@ async def test_a_crowded_repository_opens_on_the_users_own_and_a_shows_all(demo_
         assert len(screen.results) == 102 and "102 collections match u/user005/* of 30," in screen_text(app)
         await pilot.press("a")
         await wait_for(pilot, lambda: len(screen.matched) > 30_000)
-        assert len(screen.results) == MAX_SHOWN
-        assert f"(the first {MAX_SHOWN:,} shown: type to narrow)" in screen_text(app)
+        assert len(screen.results) == len(screen.everything) == len(screen.matched)
+        await pilot.press("G")
+        await wait_for(pilot, lambda: screen.highlighted is screen.everything[-1])
+        assert screen.everything[-1].name in screen_text(app)
+        await pilot.press("pageup")
+        page = screen.query_one("#collections").scrollable_content_region.height - 1
+        assert page > 20 and screen.highlighted is screen.everything[-1 - page]
+        await wait_for(pilot, lambda: screen.everything[-1 - page].name in screen_text(app).splitlines()[4])
         await pilot.press("slash", *"USER007/CHAIN")
         await wait_for(pilot, lambda: screen.pattern == "*USER007/CHAIN*")
         assert screen.results == [] and screen.matched == NameFilter("USER007/CHAIN").apply(screen.everything)
