@@ -240,6 +240,15 @@ class SpectuiApp(OrderedKeysApp):
 
     # Navigation
 
+    def screen_modes(self) -> list[str]:
+        """The modes whose screens are open (one here; one per file in the files app)."""
+        return [self.current_mode]
+
+    def holds_screen(self, screen: Screen) -> bool:
+        """Whether `screen` is open: on the stack of any mode, or installed for later."""
+        return self.is_screen_installed(screen) or any(screen in self.get_screen_stack(mode)
+                                                       for mode in self.screen_modes())
+
     def _screen(self, name: str) -> Screen:
         if name not in self._screens:
             screen = SCREENS_BY_NAME[name].load()()

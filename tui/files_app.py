@@ -48,6 +48,10 @@ class FilesApp(SpectuiApp):
     def warm_up(self) -> None:
         """Nothing to open ahead: each file's screen reads its own file."""
 
+    def screen_modes(self) -> list[str]:
+        """Every open file's mode: a file shown again later finds what its screens were doing meanwhile."""
+        return [file_mode(number) for number in self.files]
+
     @property
     def file_number(self) -> int:
         """The number of the file shown now."""

@@ -61,8 +61,9 @@ class SpectuiScreen(Screen):
 
     @property
     def is_open(self) -> bool:
-        """Whether the screen is on the stack or installed for later (a closed one loses its widgets)."""
-        return self.is_mounted and (self in self.app.screen_stack or self.app.is_screen_installed(self))
+        """Whether the screen is on a stack (of any open mode) or installed for later (a closed one loses its
+        widgets)."""
+        return self.is_mounted and self.app.holds_screen(self)
 
     def on_delivered(self, message: Delivered) -> None:
         if self.is_open and self.is_newest(message.worker, message.cancelled_too):

@@ -363,6 +363,34 @@ async def test_several_files_are_views_to_switch_between_and_q_closes_each(resul
         assert not app.is_running
 
 
+async def test_a_file_left_for_another_while_it_is_read_gets_its_view(results, tmp_path, monkeypatch):
+    import threading
+
+    first = write(results, tmp_path / "a.parquet", "parquet")
+    second = write(results.head(5), tmp_path / "b.json", "json")
+    released, build_view = threading.Event(), FileScreen._build_view
+
+    def held(screen):
+        if screen.opened.name == "b.json":
+            released.wait(30)
+        build_view(screen)
+
+    monkeypatch.setattr(FileScreen, "_build_view", held)
+    app = app_on(first, second)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        later = app.screen
+        await wait_for(pilot, lambda: later.view_worker is not None)
+        await pilot.press("1")
+        assert app.screen.title == "a.parquet"
+        released.set()
+        await wait_for(pilot, lambda: later.view is not None)
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen is later and "5 of 5 rows" in screen_text(app)
+
+
 async def test_a_big_parquet_shows_its_first_rows_then_the_whole_file(results, tmp_path):
     path = tmp_path / "big.parquet"
     pd.concat([results] * 100, ignore_index=True).to_parquet(path, row_group_size=200)
