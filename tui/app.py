@@ -246,8 +246,11 @@ class SpectuiApp(OrderedKeysApp):
 
     def holds_screen(self, screen: Screen) -> bool:
         """Whether `screen` is open: on the stack of any mode, or installed for later."""
-        return self.is_screen_installed(screen) or any(screen in self.get_screen_stack(mode)
-                                                       for mode in self.screen_modes())
+        for mode in self.screen_modes():
+            with contextlib.suppress(KeyError):
+                if screen in self.get_screen_stack(mode):
+                    return True
+        return self.is_screen_installed(screen)
 
     def _screen(self, name: str) -> Screen:
         if name not in self._screens:

@@ -391,6 +391,44 @@ async def test_a_file_left_for_another_while_it_is_read_gets_its_view(results, t
         assert app.screen is later and "5 of 5 rows" in screen_text(app)
 
 
+async def test_a_file_closed_while_it_is_read_is_dropped_quietly(results, tmp_path, monkeypatch):
+    import threading
+
+    first = write(results, tmp_path / "a.parquet", "parquet")
+    second = write(results.head(5), tmp_path / "b.json", "json")
+    released, build_view = threading.Event(), FileScreen._build_view
+
+    def held(screen):
+        if screen.opened.name == "b.json":
+            released.wait(30)
+        build_view(screen)
+
+    monkeypatch.setattr(FileScreen, "_build_view", held)
+    app = app_on(first, second, first, first)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        closed = app.screen
+        await wait_for(pilot, lambda: closed.view_worker is not None)
+        await pilot.press("q")
+        assert app.file_number == 3 and list(app.files) == [1, 3, 4]
+        released.set()
+        await wait_for(pilot, lambda: closed.view_worker.is_finished)
+        await settle(pilot)
+        assert closed.view is None and app.is_running
+
+
+async def test_a_closed_screen_is_not_open_while_a_file_is_not_shown_yet(results, tmp_path):
+    first = write(results, tmp_path / "a.parquet", "parquet")
+    app = app_on(first, first)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("C")
+        columns = app.screen
+        await pilot.press("escape")
+        assert app.screen is screen and app.holds_screen(screen) and not app.holds_screen(columns)
+
+
 async def test_a_big_parquet_shows_its_first_rows_then_the_whole_file(results, tmp_path):
     path = tmp_path / "big.parquet"
     pd.concat([results] * 100, ignore_index=True).to_parquet(path, row_group_size=200)
