@@ -173,17 +173,15 @@ class CollectionsScreen(SpectuiScreen):
         runs = kept.runs(self.runs)
         self.matched = kept.apply(self.matched if kept.narrows(self._last_filter) else self.everything)
         self._last_filter = kept
-        self._show_results([*runs, *self.matched])
+        self._show_results(runs, self.matched)
 
-    def _show_results(self, found: list[CollectionSummary | Run]) -> None:
+    def _show_results(self, runs: list[Run], matched: list[CollectionSummary]) -> None:
         """Show every result: the list draws only the rows in view."""
-        self.results = found
-        collections = [entry for entry in found if not isinstance(entry, Run)]
-        types = {COLUMNS[1], *(entry.type for entry in collections), *(["run"] if len(collections) < len(found) else [])}
-        widths = (1, max(map(len, types)), len(COLUMNS[2]),
-                  max((len(run_label(entry)) if isinstance(entry, Run) else len(entry.name) for entry in found),
-                      default=0))
-        self.query_one("#collections", RowList).show(COLUMNS, widths, len(found), self._cells)
+        self.results = [*runs, *matched]
+        types = {COLUMNS[1], *(["run"] if runs else []), *(entry.type for entry in matched)}
+        names = [*map(len, map(run_label, runs)), *(len(entry.name) for entry in matched)]
+        widths = (1, max(map(len, types)), len(COLUMNS[2]), max(names, default=0))
+        self.query_one("#collections", RowList).show(COLUMNS, widths, len(self.results), self._cells)
         self._update_status()
         self._details_later()
 
