@@ -363,7 +363,9 @@ async def test_several_files_are_views_to_switch_between_and_q_closes_each(resul
         assert not app.is_running
 
 
-async def test_a_file_left_for_another_while_it_is_read_gets_its_view(results, tmp_path, monkeypatch):
+@pytest.fixture
+def second_file_held(results, tmp_path, monkeypatch):
+    """a.parquet, and b.json whose view is built only once the returned event is set."""
     import threading
 
     first = write(results, tmp_path / "a.parquet", "parquet")
@@ -376,6 +378,11 @@ async def test_a_file_left_for_another_while_it_is_read_gets_its_view(results, t
         build_view(screen)
 
     monkeypatch.setattr(FileScreen, "_build_view", held)
+    return first, second, released
+
+
+async def test_a_file_left_for_another_while_it_is_read_gets_its_view(second_file_held):
+    first, second, released = second_file_held
     app = app_on(first, second)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
@@ -391,19 +398,8 @@ async def test_a_file_left_for_another_while_it_is_read_gets_its_view(results, t
         assert app.screen is later and "5 of 5 rows" in screen_text(app)
 
 
-async def test_a_file_closed_while_it_is_read_is_dropped_quietly(results, tmp_path, monkeypatch):
-    import threading
-
-    first = write(results, tmp_path / "a.parquet", "parquet")
-    second = write(results.head(5), tmp_path / "b.json", "json")
-    released, build_view = threading.Event(), FileScreen._build_view
-
-    def held(screen):
-        if screen.opened.name == "b.json":
-            released.wait(30)
-        build_view(screen)
-
-    monkeypatch.setattr(FileScreen, "_build_view", held)
+async def test_a_file_closed_while_it_is_read_is_dropped_quietly(second_file_held):
+    first, second, released = second_file_held
     app = app_on(first, second, first, first)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
