@@ -51,15 +51,16 @@ class RowList(ScrollView, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.cursor_up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.cursor_down"),
-        Binding("left", "side_left", "Left", show=False, id="list.left"),
-        Binding("right", "side_right", "Right", show=False, id="list.right"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("home", "first", "First", show=False, id="list.first"),
-        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="rows.cursor_up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="rows.cursor_down"),
+        Binding("left", "side_left", "Left", show=False, id="rows.cursor_left"),
+        Binding("right", "side_right", "Right", show=False, id="rows.cursor_right"),
+        Binding("pageup", "page_up", "Page up", show=False, id="rows.page_up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="rows.page_down"),
+        Binding("home", "first", "First", show=False, id="rows.first"),
+        Binding("end,G", "last", "Last", show=False, id="rows.last"),
     ]
+    """The keys and keymap ids of the small tables (RowTable), so that one keymap entry moves both alike."""
 
     class Highlighted(Message):
         """The cursor moved to another row."""
