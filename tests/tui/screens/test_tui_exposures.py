@@ -58,6 +58,20 @@ async def test_lists_the_selected_exposures_with_n_of_m_rows(app, science):
         assert screen.current_column == "id"
 
 
+async def test_the_table_looks_the_same_after_a_screen_with_a_small_table(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_exposures(pilot)
+        before = screen.table.render_line(1)
+        assert screen.table.styles.background_tint.a == 0
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.screen.query("RowTable")
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen is screen and screen.table.has_focus
+        assert screen.table.styles.background_tint.a == 0 and screen.table.render_line(1) == before
+
+
 async def test_vim_keys_move_the_cursor(app):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_exposures(pilot)
