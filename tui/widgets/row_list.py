@@ -111,7 +111,7 @@ class RowList(ScrollView, can_focus=True):
     def move_cursor(self, row: int) -> None:
         """Put the cursor on `row` (kept within the list), scrolled into view."""
         row = max(0, min(row, self.row_count - 1))
-        shown = max(1, self.scrollable_content_region.height - 1)
+        shown = self._page()
         if row < self.scroll_offset.y:
             self.scroll_to(y=row, animate=False)
         elif row >= self.scroll_offset.y + shown:
@@ -122,6 +122,7 @@ class RowList(ScrollView, can_focus=True):
         self.refresh()
 
     def _page(self) -> int:
+        """The rows in view below the header."""
         return max(1, self.scrollable_content_region.height - 1)
 
     def action_cursor_up(self) -> None:
