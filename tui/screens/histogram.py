@@ -15,7 +15,7 @@ from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from spectui.core.analysis.plot_data import GROUPINGS, GroupedHistogram, Series
-from spectui.core.errors import BadInput, SpectuiError
+from spectui.core.errors import BadInput
 from spectui.core.figures.spec import FigureSpec, PointsFigure
 from spectui.core.paths import user_path
 from spectui.core.tables.table_shape import is_label_column
@@ -414,14 +414,9 @@ class HistogramScreen(SpectuiScreen):
         self._close_prompt()
         if not event.value.strip():
             return
-        try:
-            path = user_path(event.value.strip())
-        except SpectuiError as exc:
-            self.app.report(exc)
-            return
         self.follows_collection = False
-        self._status(f"reading {path}…")
-        self.run_worker(lambda: self._read(None, None, path), thread=True, exclusive=True,
+        self._status(f"reading {event.value.strip()}…")
+        self.run_worker(lambda: self._read(None, None, user_path(event.value.strip())), thread=True, exclusive=True,
                         group="histogram-read", exit_on_error=False, description="Reading results")
 
     @on(PromptBar.Cancelled)
@@ -438,7 +433,7 @@ class HistogramScreen(SpectuiScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)
-        if event.worker.group == "histogram" and event.state == WorkerState.ERROR:
+        if event.worker.group in ("histogram", "histogram-read") and event.state == WorkerState.ERROR:
             if self.figure is not None:
                 self.spec = self.figure.spec
             self._status()

@@ -52,6 +52,17 @@ async def test_opens_on_pwv_grouped_by_filter_from_the_collections_results(with_
         assert len(screen.query(Chart)) == 1
 
 
+async def test_opening_a_file_of_an_unknown_users_home_is_a_notice_and_the_plot_stays(with_results):
+    app = app_on()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await histogram_screen(pilot)
+        shown = screen.figure
+        await pilot.press("o", *"~no_such_user_here/r.csv", "enter")
+        await wait_for(pilot, lambda: any("no user 'no_such_user_here'" in m for m in notifications(app)))
+        await settle(pilot)
+        assert app.screen is screen and screen.figure is shown and "reading" not in label_text(screen, "#histogram-line")
+
+
 async def test_g_regroups_and_m_splits_into_small_multiples(with_results, latest_results):
     app = app_on()
     async with app.run_test(size=(120, 40)) as pilot:
