@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from .collection_search import search_pattern
 from .collections import PATTERN_HINT, CollectionSummary, checked_patterns, is_hidden_type
 from .remote import is_remote
-from .repo import butler_errors, registry_unavailable
+from .repo import butler_errors, private_shortcut
 
 CROWDED = 5000
 """Above this many collections, a search starts on the user's own (`u/$USER/*`)."""
@@ -23,23 +23,12 @@ def list_collections(butler) -> list[CollectionSummary]:
     them (but an unavailable registry, which the public path would meet too) goes the public way.
     """
     with butler_errors("collection list", PATTERN_HINT):
-        listed = None if is_remote(butler) else _from_tables(butler)
+        listed = None if is_remote(butler) else private_shortcut(_read_tables, butler, failed=None)
         if listed is None:
             infos = butler.collections.query_info("*", include_summary=False, include_doc=True)
             listed = [CollectionSummary(name=info.name, type=info.type.name, children=tuple(info.children or ()),
                                         doc=info.doc or "") for info in infos]
         return sorted(listed, key=lambda c: c.name)
-
-
-def _from_tables(butler) -> list[CollectionSummary] | None:
-    """The collections read from the registry's tables; None when reading them fails but for an unavailable
-    registry."""
-    try:
-        return _read_tables(butler)
-    except Exception as exc:
-        if registry_unavailable(exc) is not None:
-            raise
-        return None
 
 
 def _read_tables(butler) -> list[CollectionSummary]:

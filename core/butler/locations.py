@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..errors import BadInput
 from .remote import is_remote
-from .repo import butler_errors, registry_unavailable
+from .repo import butler_errors, private_shortcut
 
 NO_COMPONENT = (None, "__NULL_STRING__")
 SERVER_REQUESTS = 8
@@ -31,7 +31,7 @@ def locate(butler, units: list[tuple[int, dict]]) -> list[tuple[int, dict[str, s
         if is_remote(butler):
             found = dict(zip((ref.id for ref in refs), _from_server(butler, refs)))
         else:
-            found = _from_records(butler, refs)
+            found = private_shortcut(_read_records, butler, refs, failed={})
             rest = [ref for ref in refs if ref.id not in found]
             if rest:
                 found.update(_from_uris(butler, rest))
@@ -42,16 +42,6 @@ def locate(butler, units: list[tuple[int, dict]]) -> list[tuple[int, dict[str, s
 def _uri_location(uri) -> str:
     """A plain path for local files (fast to open), the full URI otherwise."""
     return uri.ospath if uri.isLocal else uri.geturl()
-
-
-def _from_records(butler, refs: list) -> dict:
-    """Paths from the records table; none when reading it fails for any reason but an unavailable registry."""
-    try:
-        return _read_records(butler, refs)
-    except Exception as exc:
-        if registry_unavailable(exc) is not None:
-            raise
-        return {}
 
 
 def _read_records(butler, refs: list) -> dict:

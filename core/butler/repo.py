@@ -191,6 +191,17 @@ def registry_unavailable(exc: BaseException) -> RegistryUnavailable | None:
     return _unavailable(exc, "the repository's registry", "")
 
 
+def private_shortcut(read, *args, failed):
+    """`read(*args)`, a shortcut through tables private to the Butler; `failed` when it fails for any reason but an
+    unavailable registry, which the public way would meet too."""
+    try:
+        return read(*args)
+    except Exception as exc:
+        if registry_unavailable(exc) is not None:
+            raise
+        return failed
+
+
 def bad_query(what: str, reason: str, hint: str = WHERE_HINT) -> BadQuery:
     """A BadQuery saying what failed and why, with an example of what works."""
     return BadQuery(f"bad {what}: {reason.rstrip('.')}; {hint}.")
