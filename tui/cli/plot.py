@@ -147,7 +147,6 @@ def registry_status(repo: str | None, collection: str | None, run_name: str | No
 def results_of_run(name: str, option: str):
     """The results file of a registered run, or of a collection (`<collection>.parquet` here), or the file NAME
     itself; else a BadInput."""
-
     from spectui.core.analysis.result_files import file_name_for
     from spectui.core.analysis.run_sides import resolve_side
     from spectui.core.analysis.runs import load_runs
@@ -156,8 +155,9 @@ def results_of_run(name: str, option: str):
     side = resolve_side(name, "")
     if side.results is not None:
         return side.results
-    if user_path(name).is_file():
-        return user_path(name)
+    path = user_path(name)
+    if path.is_file():
+        return path
     if name.lower().endswith(TABLE_SUFFIXES):
         raise BadInput(f"no results file {name}.")
     if name in load_runs():

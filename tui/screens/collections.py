@@ -197,8 +197,8 @@ class CollectionsScreen(SpectuiScreen):
         return current, entry.type, ("yes" if holds_spectractor(known) else "") if known else "…", entry.name
 
     def _update_status(self) -> None:
-        runs = sum(isinstance(entry, Run) for entry in self.results)
         count = len(self.matched)
+        runs = len(self.results) - count
         found = plural(count, "collection") + (f" and {plural(runs, 'run')}" if runs else "")
         case = "" if not self.ignore_case else " (any case)"
         current = self.app.run_name and f"run {self.app.run_name}" or self.app.collection or "none"

@@ -412,11 +412,12 @@ class HistogramScreen(SpectuiScreen):
     @on(PromptBar.Submitted)
     def _open_submitted(self, event: PromptBar.Submitted) -> None:
         self._close_prompt()
-        if not event.value.strip():
+        text = event.value.strip()
+        if not text:
             return
         self.follows_collection = False
-        self._status(f"reading {event.value.strip()}…")
-        self.run_worker(lambda: self._read(None, None, user_path(event.value.strip())), thread=True, exclusive=True,
+        self._status(f"reading {text}…")
+        self.run_worker(lambda: self._read(None, None, user_path(text)), thread=True, exclusive=True,
                         group="histogram-read", exit_on_error=False, description="Reading results")
 
     @on(PromptBar.Cancelled)

@@ -6,11 +6,12 @@ from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from .row_table import RowTable
 
 SIDE_STEP = 8
 """Cells moved by left and right, for names wider than the screen."""
@@ -50,17 +51,8 @@ class RowList(ScrollView, can_focus=True):
         }
     }
     """
-    BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="rows.cursor_up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="rows.cursor_down"),
-        Binding("left", "side_left", "Left", show=False, id="rows.cursor_left"),
-        Binding("right", "side_right", "Right", show=False, id="rows.cursor_right"),
-        Binding("pageup", "page_up", "Page up", show=False, id="rows.page_up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="rows.page_down"),
-        Binding("home", "first", "First", show=False, id="rows.first"),
-        Binding("end,G", "last", "Last", show=False, id="rows.last"),
-    ]
-    """The keys and keymap ids of the small tables (RowTable), so that one keymap entry moves both alike."""
+    BINDINGS = RowTable.BINDINGS
+    """The small tables' keys and keymap ids, so that one keymap entry moves both alike."""
 
     class Highlighted(Message):
         """The cursor moved to another row."""
@@ -137,16 +129,16 @@ class RowList(ScrollView, can_focus=True):
     def action_page_down(self) -> None:
         self.move_cursor(self.cursor_row + self._page())
 
-    def action_first(self) -> None:
+    def action_scroll_top(self) -> None:
         self.move_cursor(0)
 
-    def action_last(self) -> None:
+    def action_scroll_bottom(self) -> None:
         self.move_cursor(self.row_count - 1)
 
-    def action_side_left(self) -> None:
+    def action_cursor_left(self) -> None:
         self.scroll_to(x=self.scroll_offset.x - SIDE_STEP, animate=False)
 
-    def action_side_right(self) -> None:
+    def action_cursor_right(self) -> None:
         self.scroll_to(x=self.scroll_offset.x + SIDE_STEP, animate=False)
 
     def on_click(self, event: events.Click) -> None:
